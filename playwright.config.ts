@@ -1,0 +1,63 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/** E2E_PORT lets two checkouts (or two helpers) run the suite at once without colliding. */
+const PORT = Number(process.env.E2E_PORT ?? 4317);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+/**
+ * One fresh SQLite file per run: removed first (with its WAL files), so every run starts from
+ * the demo data only. The config is evaluated in the runner and in each worker; only the
+ * runner (no TEST_WORKER_INDEX) removes the file, before the web server starts.
+ */
+const DB_FILE = join(tmpdir(), `latency-atlas-e2e-${PORT}.db`);
+if (process.env.TEST_WORKER_INDEX === undefined) {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(DB_FILE + suffix, { force: true });
+}
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  workers: 1,
+  fullyParallel: false,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL: BASE_URL,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'npx tsx src/server/main.ts',
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${DB_FILE}`,
+    },
+  },
+});

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The one error envelope every API error uses:
+ * `{"error":{"code","message","details":[{"change","field","message"}]}}`.
+ */
+
+/** One problem; `change` is the 0-based index in a change batch, `field` a path like `ResourceRecordSet.TTL`. */
+export const ErrorDetailSchema = z
+  .object({
+    change: z.number().int().min(0).optional(),
+    field: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'ErrorDetail' });
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
+
+/** Error codes the API answers with (Route 53 names where Route 53 has one). */
+export const API_ERROR_CODES = [
+  'InvalidInput',
+  'InvalidChangeBatch',
+  'MalformedJSON',
+  'UnsupportedMediaType',
+  'PayloadTooLarge',
+  'NotFound',
+  'MethodNotAllowed',
+  'NoSuchHostedZone',
+  'NoSuchCity',
+  'NoSuchHealthCheck',
+  'NoLocation',
+  'HostedZoneAlreadyExists',
+  'HostedZoneNotEmpty',
+  'InternalError',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(API_ERROR_CODES),
+      message: z.string(),
+      details: z.array(ErrorDetailSchema).optional(),
+    }),
+  })
+  .meta({
+    id: 'ApiError',
+    description: 'Every 4xx/5xx response. `details` names each bad field.',
+    examples: [
+      {
+        error: {
+          code: 'InvalidChangeBatch',
+          message: '1 change is invalid; nothing was applied',
+          details: [
+            {
+              change: 0,
+              field: 'ResourceRecordSet.ResourceRecords[0].Value',
+              message: '"999.1.1.1" is not a valid IPv4 address',
+            },
+          ],
+        },
+      },
+    ],
+  });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** Render a zod issue path the way the engine names fields: `Changes[0].ResourceRecordSet.TTL`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/**
+ * Turn zod issues into error details. Unrecognized keys are reported at the key itself
+ * (`ResourceRecordSet.Weight`), so the field named is the one to remove.
+ */
+export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        details.push({
+          field: formatIssuePath([...issue.path, key]),
+          message: `unknown field "${key}"`,
+        });
+      }
+      continue;
+    }
+    details.push({ field: formatIssuePath(issue.path), message: issue.message });
+  }
+  return details;
+}

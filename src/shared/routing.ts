@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { RECORD_TYPES } from '../engine/types';
+
+/** TestDNSAnswer: Route 53's query parameters plus latency-atlas's client and health previews. */
+
+const RECORD_TYPE_SET: ReadonlySet<string> = new Set(RECORD_TYPES);
+
+const optionalText = (max: number) => z.string().max(max).optional();
+
+export const TestDnsAnswerQuerySchema = z
+  .strictObject({
+    recordname: z
+      .string({ error: 'recordname is required: the record name to test' })
+      .trim()
+      .min(1, { error: 'recordname is required: the record name to test' })
+      .max(1024),
+    recordtype: z
+      .string({ error: 'recordtype is required, e.g. A' })
+      .trim()
+      .toUpperCase()
+      .refine((t) => RECORD_TYPE_SET.has(t), {
+        error: (iss) =>
+          `"${String(iss.input)}" is not a record type; use one of ${RECORD_TYPES.join(', ')}`,
+      }),
+    /** Resolver address; stands for the user when no client subnet is given. */
+    resolverip: optionalText(64),
+    /** EDNS client subnet address; truncated to the mask before lookup. */
+    edns0clientsubnetip: optionalText(64),
+    /** Default 24 (IPv4) / 64 (IPv6). */
+    edns0clientsubnetmask: optionalText(8),
+    /** GeoNames city id (see /api/cities). */
+    city: optionalText(32),
+    /** Degrees; needs lon. */
+    lat: optionalText(32),
+    /** Degrees; needs lat. */
+    lon: optionalText(32),
+    /** A client address looked up as is. */
+    ip: optionalText(64),
+    /** Comma-separated SetIdentifiers to treat as unhealthy, to preview a failure. */
+    unhealthy: optionalText(10_000),
+  })
+  .meta({ id: 'TestDnsAnswerQuery' });
+
+export const ClientSourceSchema = z.enum(['city', 'coordinates', 'ip', 'subnet', 'resolver']);
+
+export const RoutingClientSchema = z
+  .object({
+    lat: z.number(),
+    lon: z.number(),
+    label: z.string(),
+    source: ClientSourceSchema,
+    /** The address looked up (ip/subnet/resolver; a subnet already truncated). */
+    address: z.string().optional(),
+    /** The subnet prefix length used. */
+    prefix: z.number().int().optional(),
+  })
+  .meta({ id: 'RoutingClient' });
+
+export const RoutingChosenSchema = z
+  .object({
+    setIdentifier: z.string(),
+    region: z.string(),
+    /** Estimated round trip, ms. */
+    rttMs: z.number(),
+  })
+  .meta({ id: 'RoutingChosen' });
+
+export const RoutingCandidateSchema = z
+  .object({
+    setIdentifier: z.string(),
+    region: z.string(),
+    rttMs: z.number(),
+    rttLowMs: z.number(),
+    rttHighMs: z.number(),
+    distanceKm: z.number(),
+    healthy: z.boolean(),
+  })
+  .meta({ id: 'RoutingCandidate' });
+
+export const RoutingSchema = z
+  .object({
+    client: RoutingClientSchema,
+    /** null when no latency record applies to this name and type. */
+    chosen: RoutingChosenSchema.nullable(),
+    /** Best (lowest estimated RTT) first. */
+    candidates: z.array(RoutingCandidateSchema),
+    /** Every candidate was unhealthy, so all were treated as healthy (Route 53 rule). */
+    allUnhealthy: z.boolean(),
+  })
+  .meta({ id: 'Routing' });
+
+export const TestDnsAnswerResponseSchema = z
+  .object({
+    Nameserver: z.string(),
+    RecordName: z.string(),
+    RecordType: z.string(),
+    RecordData: z.array(z.string()),
+    ResponseCode: z.enum(['NOERROR', 'NXDOMAIN']),
+    Protocol: z.literal('UDP'),
+    Routing: RoutingSchema,
+  })
+  .meta({
+    id: 'TestDnsAnswerResponse',
+    examples: [
+      {
+        Nameserver: 'ns-1.latency-atlas.local',
+        RecordName: 'app.example.com',
+        RecordType: 'A',
+        RecordData: ['192.0.2.10'],
+        ResponseCode: 'NOERROR',
+        Protocol: 'UDP',
+        Routing: {
+          client: { lat: 51.50853, lon: -0.12574, label: 'London, GB', source: 'city' },
+          chosen: { setIdentifier: 'oregon', region: 'us-west-2', rttMs: 166.9 },
+          candidates: [
+            {
+              setIdentifier: 'oregon',
+              region: 'us-west-2',
+              rttMs: 166.9,
+              rttLowMs: 119.2,
+              rttHighMs: 247.3,
+              distanceKm: 8095.1,
+              healthy: true,
+            },
+          ],
+          allUnhealthy: false,
+        },
+      },
+    ],
+  });
+
+/** Split `unhealthy=a,b` into set identifiers (empty entries dropped). */
+export function parseUnhealthyList(text: string | undefined): string[] {
+  if (!text) return [];
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export type TestDnsAnswerQuery = z.infer<typeof TestDnsAnswerQuerySchema>;
+export type RoutingClient = z.infer<typeof RoutingClientSchema>;
+export type RoutingCandidateWire = z.infer<typeof RoutingCandidateSchema>;
+export type Routing = z.infer<typeof RoutingSchema>;
+export type TestDnsAnswerResponse = z.infer<typeof TestDnsAnswerResponseSchema>;
