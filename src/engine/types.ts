@@ -109,6 +109,11 @@ export interface RttEstimate {
 export interface LatencyModel {
   readonly id: string;
   estimate(client: GeoPoint, region: Region): RttEstimate;
+  /**
+   * True when rttMs never decreases as great-circle distance grows: routing may then rank
+   * regions by distance alone (unit-vector dot products), the fast path of compileRouting.
+   */
+  readonly distanceMonotonic?: boolean;
 }
 
 /** Where the client location came from (TestDNSAnswer `Routing.client.source`). */

@@ -93,3 +93,30 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetai
   }
   return details;
 }
+
+/**
+ * Error details for a change batch body: problems under `Changes[i]` get `change: i` and a field
+ * relative to the change (`ResourceRecordSet.TTL`), the way the engine names them.
+ */
+export function issuesToChangeDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const issue of issues) {
+    const paths: { path: PropertyKey[]; message: string }[] =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: [...issue.path, key], message: `unknown field "${key}"` }))
+        : [{ path: [...issue.path], message: issue.message }];
+    for (const { path, message } of paths) {
+      const [head, index, ...rest] = path;
+      if (head === 'Changes' && typeof index === 'number') {
+        details.push({
+          change: index,
+          field: rest.length > 0 ? formatIssuePath(rest) : `Changes[${index}]`,
+          message,
+        });
+      } else {
+        details.push({ field: formatIssuePath(path), message });
+      }
+    }
+  }
+  return details;
+}

@@ -51,19 +51,21 @@ export const CitySearchQuerySchema = z.strictObject({
     .string({ error: 'q is required: the start of a city name' })
     .trim()
     .min(1, { error: 'q is required: the start of a city name' })
-    .max(200),
+    .max(200)
+    .describe('Start of a city name; case and accents are ignored.'),
   limit: z.coerce
     .number({ error: 'limit must be a number' })
     .int({ error: 'limit must be a whole number' })
     .min(1, { error: 'limit must be at least 1' })
     .max(MAX_CITY_RESULTS, { error: `limit must be at most ${MAX_CITY_RESULTS}` })
-    .default(10),
+    .default(10)
+    .describe(`How many cities to return (1–${MAX_CITY_RESULTS}).`),
 });
 
 export const GeoIpQuerySchema = z.strictObject({
   ip: z.string({ error: 'ip is required: an IPv4 or IPv6 address' }).min(1, {
     error: 'ip is required: an IPv4 or IPv6 address',
-  }),
+  }).describe('An IPv4 or IPv6 address.'),
 });
 
 /** Where an IP address is, per the DB-IP city data. */

@@ -13,7 +13,8 @@ export const TestDnsAnswerQuerySchema = z
       .string({ error: 'recordname is required: the record name to test' })
       .trim()
       .min(1, { error: 'recordname is required: the record name to test' })
-      .max(1024),
+      .max(1024)
+      .describe('The record name to test, e.g. app.example.com (trailing dot optional).'),
     recordtype: z
       .string({ error: 'recordtype is required, e.g. A' })
       .trim()
@@ -21,23 +22,24 @@ export const TestDnsAnswerQuerySchema = z
       .refine((t) => RECORD_TYPE_SET.has(t), {
         error: (iss) =>
           `"${String(iss.input)}" is not a record type; use one of ${RECORD_TYPES.join(', ')}`,
-      }),
-    /** Resolver address; stands for the user when no client subnet is given. */
-    resolverip: optionalText(64),
-    /** EDNS client subnet address; truncated to the mask before lookup. */
-    edns0clientsubnetip: optionalText(64),
-    /** Default 24 (IPv4) / 64 (IPv6). */
-    edns0clientsubnetmask: optionalText(8),
-    /** GeoNames city id (see /api/cities). */
-    city: optionalText(32),
-    /** Degrees; needs lon. */
-    lat: optionalText(32),
-    /** Degrees; needs lat. */
-    lon: optionalText(32),
-    /** A client address looked up as is. */
-    ip: optionalText(64),
-    /** Comma-separated SetIdentifiers to treat as unhealthy, to preview a failure. */
-    unhealthy: optionalText(10_000),
+      })
+      .describe(`Record type: ${RECORD_TYPES.join(', ')}.`),
+    resolverip: optionalText(64).describe(
+      'Resolver address; stands for the user when no client subnet is given.',
+    ),
+    edns0clientsubnetip: optionalText(64).describe(
+      'EDNS client subnet address; truncated to the mask before lookup.',
+    ),
+    edns0clientsubnetmask: optionalText(8).describe(
+      'Client subnet prefix length; default 24 (IPv4) / 64 (IPv6).',
+    ),
+    city: optionalText(32).describe('GeoNames city id (see /api/cities); wins over the rest.'),
+    lat: optionalText(32).describe('Client latitude, degrees (with lon).'),
+    lon: optionalText(32).describe('Client longitude, degrees (with lat).'),
+    ip: optionalText(64).describe('A client IPv4/IPv6 address, looked up as is.'),
+    unhealthy: optionalText(10_000).describe(
+      'Comma-separated SetIdentifiers to treat as unhealthy (a failure preview; nothing is stored).',
+    ),
   })
   .meta({ id: 'TestDnsAnswerQuery' });
 

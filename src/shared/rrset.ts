@@ -169,7 +169,13 @@ export const ChangeHistoryResponseSchema = z
   .meta({ id: 'ChangeHistoryResponse' });
 
 export const ChangeHistoryQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Most batches to return (1–1000, default 100).'),
 });
 
 export type AliasTargetWire = z.infer<typeof AliasTargetSchema>;

@@ -41,9 +41,28 @@ export const CreateZoneResponseSchema = z
 
 export const DeleteZoneQuerySchema = z.strictObject({
   /** `true` deletes a zone that still holds record sets. */
-  force: z.enum(['true', 'false']).optional(),
+  force: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true deletes a zone that still holds record sets.'),
 });
 
 export type ZoneSummary = z.infer<typeof ZoneSummarySchema>;
 export type CreateZoneRequest = z.infer<typeof CreateZoneRequestSchema>;
 export type CreateZoneResponse = z.infer<typeof CreateZoneResponseSchema>;
+
+export const ZoneDetailSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** Increments with every applied change batch. */
+    version: z.number().int().min(0),
+    createdAt: z.string(),
+  })
+  .meta({
+    id: 'ZoneDetail',
+    examples: [
+      { id: 'Z0A1B2C3D4E5F6G7H8I9J', name: 'example.com', version: 1, createdAt: '2026-01-01T00:00:00.000Z' },
+    ],
+  });
+export type ZoneDetail = z.infer<typeof ZoneDetailSchema>;

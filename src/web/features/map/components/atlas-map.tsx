@@ -1,9 +1,18 @@
-// PLACEHOLDER owned by the map/preview helper, who replaces this file. Keeps the shell compiling.
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './atlas-map.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Region, ResourceRecordSet } from '../../../../engine/types';
+import { useMapTheme } from '../hooks/use-map-theme';
+import { AtlasMapView } from '../lib/atlas-map-view';
+import { buildCatchment, CATCHMENT_GRID_SIZE, legendEntries } from '../lib/catchment-model';
+import { recordMarkers } from '../lib/to-geojson';
+import { CatchmentLegend } from './catchment-legend';
 
 export interface AtlasMapProps {
   regions: Region[];
+  /** Latency sets of the selected name and type. */
   records: ResourceRecordSet[];
+  /** Health by SetIdentifier (false = unhealthy); missing = healthy. */
   health?: Record<string, boolean>;
   client?: { lat: number; lon: number; label: string } | null;
   chosenRegion?: string | null;
@@ -12,10 +21,139 @@ export interface AtlasMapProps {
   onRecordClick?: (r: ResourceRecordSet) => void;
 }
 
-export default function AtlasMap({ records, chosenRegion }: AtlasMapProps) {
+/** Content key of a record layout, so a new array with the same records does not redo work. */
+function layoutKey(records: readonly ResourceRecordSet[], health?: Record<string, boolean>) {
+  const recs = records
+    .map((r) =>
+      [
+        r.Name,
+        r.Type,
+        r.SetIdentifier ?? '',
+        r.Region ?? '',
+        r.HealthCheckId ?? '',
+        (r.ResourceRecords ?? []).map((v) => v.Value).join(','),
+        r.AliasTarget?.DNSName ?? '',
+      ].join('|'),
+    )
+    .join('\n');
+  return `${recs}\n#${JSON.stringify(health ?? {})}`;
+}
+
+/**
+ * The world map: regions, the selected name's records as labelled markers, the catchment
+ * (where each place is routed), and the previewed client with its arc. Loaded lazily.
+ */
+export default function AtlasMap(props: AtlasMapProps) {
+  const { regions, records, health, client, chosenRegion, catchment } = props;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState<AtlasMapView | null>(null);
+  const [ready, setReady] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [landMask, setLandMask] = useState<Uint8Array | null>(null);
+  const theme = useMapTheme();
+  const themeRef = useRef(theme);
+  themeRef.current = theme;
+
+  // Handlers change every render; the map keeps calling the latest ones.
+  const handlers = useRef(props);
+  handlers.current = props;
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let v: AtlasMapView;
+    try {
+      v = new AtlasMapView({
+        container,
+        theme: themeRef.current,
+        onClick: (p) => handlers.current.onMapClick?.(p),
+        onMarkerClick: (m) => handlers.current.onRecordClick?.(m.record),
+        onReady: () => {
+          setReady(true);
+          setLandMask(v.landMaskFor(CATCHMENT_GRID_SIZE, CATCHMENT_GRID_SIZE));
+        },
+        onError: (e) => setError(e.message),
+      });
+    } catch (e) {
+      // No WebGL (old GPU, disabled acceleration): say so instead of a blank box.
+      setError(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    setView(v);
+    return () => {
+      v.destroy();
+      setView(null);
+      setReady(false);
+      delete container.dataset.mapLoaded;
+    };
+  }, []);
+
+  useEffect(() => view?.setTheme(theme), [view, theme]);
+
+  const key = layoutKey(records, health);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for records + health
+  const markers = useMemo(() => recordMarkers(records, regions, health), [key, regions]);
+  useEffect(() => {
+    if (!view) return;
+    view.setMarkers(markers, chosenRegion ?? null);
+    view.setRegions(
+      regions,
+      markers.map((m) => m.region),
+    );
+  }, [view, markers, regions, chosenRegion]);
+
+  const chosen = useMemo(
+    () => (chosenRegion ? (regions.find((r) => r.code === chosenRegion) ?? null) : null),
+    [regions, chosenRegion],
+  );
+  const clientLat = client?.lat;
+  const clientLon = client?.lon;
+  const clientLabel = client?.label;
+  useEffect(() => {
+    if (!view) return;
+    const c =
+      clientLat !== undefined && clientLon !== undefined
+        ? { lat: clientLat, lon: clientLon, label: clientLabel ?? '' }
+        : null;
+    view.setClient(c, c ? chosen : null);
+  }, [view, clientLat, clientLon, clientLabel, chosen]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for records + health
+  const model = useMemo(
+    () => (catchment ? buildCatchment(records, health) : null),
+    [key, catchment],
+  );
+  useEffect(() => {
+    view?.setCatchment(model?.grid ?? null, model?.colors ?? []);
+  }, [view, model]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for health
+  const legend = useMemo(
+    () => (model ? legendEntries(model, landMask, health) : []),
+    [model, landMask, key],
+  );
+
   return (
-    <div className="map-placeholder" role="img" aria-label="Map (not built yet)">
-      {records.length} latency records{chosenRegion ? `, chosen ${chosenRegion}` : ''}
+    <div className="atlas-map" data-map-theme={theme}>
+      <div
+        ref={containerRef}
+        className="atlas-map-canvas"
+        data-testid="atlas-map"
+        role="region"
+        aria-label="World map of latency records"
+      />
+      {!ready && !error && (
+        <div className="atlas-map-status" role="status">
+          Loading map…
+        </div>
+      )}
+      {error && (
+        <div className="atlas-map-status atlas-map-error" role="alert">
+          The map cannot be shown: {error}
+        </div>
+      )}
+      {catchment && legend.length > 0 && (
+        <CatchmentLegend entries={legend} landShares={landMask !== null} />
+      )}
     </div>
   );
 }

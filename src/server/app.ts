@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ZodError } from 'zod';
+import type { ApiError } from '../shared/errors';
+import type { ServerGeo } from './geo/load-geo';
+import { ApiHttpError, invalidInput } from './routes/api-error';
+import { registerGeoRoutes } from './routes/geo-routes';
+import { registerHealthCheckRoutes } from './routes/health-check-routes';
+import { registerMetaRoutes } from './routes/meta-routes';
+import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
+import { registerZoneRoutes } from './routes/zone-routes';
+import type { Repository } from './storage/repository';
+
+export interface AppOptions {
+  repository: Repository;
+  geo: ServerGeo;
+  /** Fastify logger setting; off by default (tests, benchmarks). */
+  logger?: FastifyServerOptions['logger'];
+  /**
+   * Folder with the built SPA (`dist/`). When it holds index.html, `/` serves it and
+   * non-/api GETs fall back to it; otherwise `/` says how to build it.
+   */
+  webRoot?: string;
+}
+
+/** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
+export const BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
+const BUILD_HINT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>latency-atlas</title></head>
+<body style="font:16px system-ui,sans-serif;max-width:40rem;margin:3rem auto">
+<h1>latency-atlas</h1>
+<p>The API is running, but the dashboard has not been built. Run <code>npm run build:web</code> and reload
+(<code>npm start</code> does this for you).</p>
+<p>API reference: <a href="/api/docs">/api/docs</a> · <a href="/api/openapi.json">/api/openapi.json</a></p>
+</body></html>`;
+
+const routesByApp = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Method + URL of every route registered on an app built by buildApp (for the OpenAPI test). */
+export function registeredRoutes(app: FastifyInstance): { method: string; url: string }[] {
+  return routesByApp.get(app) ?? [];
+}
+
+function errorBody(code: ApiError['error']['code'], message: string, details?: ApiError['error']['details']): ApiError {
+  return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
+}
+
+/** Map anything thrown in a handler or by fastify's body parsing to the API's error envelope. */
+function toErrorResponse(err: unknown): { status: number; body: ApiError } {
+  if (err instanceof ApiHttpError) {
+    return { status: err.statusCode, body: errorBody(err.code, err.message, err.details) };
+  }
+  if (err instanceof ZodError) {
+    const e = invalidInput(err);
+    return { status: 400, body: errorBody(e.code, e.message, e.details) };
+  }
+  const fe = err as Partial<FastifyError> & { message?: string };
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        body: errorBody('MalformedJSON', `the request body is not valid JSON: ${fe.message ?? ''}`.trim(), [
+          { field: 'body', message: fe.message ?? 'not valid JSON' },
+        ]),
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: errorBody('UnsupportedMediaType', 'send the body as application/json', [
+          { field: 'content-type', message: fe.message ?? 'unsupported media type' },
+        ]),
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: errorBody('PayloadTooLarge', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`),
+      };
+  }
+  if (err instanceof SyntaxError && fe.statusCode === 400) {
+    return { status: 400, body: errorBody('MalformedJSON', `the request body is not valid JSON: ${err.message}`) };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: errorBody('InvalidInput', fe.message ?? 'bad request') };
+  }
+  return { status: 500, body: errorBody('InternalError', 'internal error; see the server log') };
+}
+
+/** Build the control API (and, given webRoot, the SPA). No listen, no environment reads. */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 256 },
+    // Errors raised before routing (a malformed %-escape in the URL) get the same envelope.
+    frameworkErrors: (err, _req, reply) => {
+      const { status, body } = toErrorResponse(err);
+      reply.code(status).type('application/json; charset=utf-8').send(body);
+    },
+  });
+  const routes: { method: string; url: string }[] = [];
+  routesByApp.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+
+  // JSON only: a text/plain body would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = toErrorResponse(err);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  });
+
+  registerMetaRoutes(app);
+  registerGeoRoutes(app, options.geo);
+  registerZoneRoutes(app, options.repository);
+  registerTestDnsAnswerRoute(app, options.repository, options.geo);
+  registerHealthCheckRoutes(app, options.repository);
+
+  const webRoot = options.webRoot;
+  const hasWeb = webRoot !== undefined && existsSync(join(webRoot, 'index.html'));
+  if (hasWeb) {
+    app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      cacheControl: false,
+      setHeaders(res, path) {
+        res.setHeader(
+          'cache-control',
+          path.includes(`${join('assets', '')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  } else {
+    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(BUILD_HINT));
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?', 1)[0] ?? '';
+    const isApi = path === '/api' || path.startsWith('/api/');
+    if (!isApi && hasWeb && (req.method === 'GET' || req.method === 'HEAD')) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .type('application/json; charset=utf-8')
+      .send(errorBody('NotFound', `no route ${req.method} ${path}`));
+  });
+
+  return app;
+}

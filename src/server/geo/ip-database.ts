@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import ipaddr from 'ipaddr.js';
+import { Reader, type Response } from 'mmdb-lib';
+import type { GeoPoint } from '../../engine/types';
+
+/** A located address: degrees plus a human label such as `London, GB`. */
+export type Located = GeoPoint & { label: string };
+
+/** The flat record shape of the ip-location-db mmdb files. */
+interface DbIpCityRecord {
+  city?: string;
+  country_code?: string;
+  state1?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+export interface IpDatabase {
+  /** null when the address is malformed or not in the data. */
+  lookup(address: string): Located | null;
+  /** Located records held in the cache (for tests and benchmarks). */
+  readonly cacheSize: number;
+}
+
+export interface IpDatabaseFiles {
+  ipv4: string;
+  ipv6: string;
+}
+
+/** Data records are shared by many ranges; the cap bounds memory on scans of random space. */
+const CACHE_LIMIT = 250_000;
+
+/** Degrees rounded to 1e-4 (about 11 m): the data are float32 and city-level anyway. */
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+function toLocated(rec: DbIpCityRecord | null): Located | null {
+  if (!rec || typeof rec.latitude !== 'number' || typeof rec.longitude !== 'number') return null;
+  const place = rec.city || rec.state1 || '';
+  const country = rec.country_code ?? '';
+  const label = place && country ? `${place}, ${country}` : place || country || 'unknown place';
+  return { lat: round4(rec.latitude), lon: round4(rec.longitude), label };
+}
+
+/**
+ * Dotted-quad IPv4 (no leading zeros) as an unsigned 32-bit number, or -1. mmdb-lib does not
+ * validate its input, so this is also the gate for garbage.
+ */
+export function parseDottedQuad(s: string): number {
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  let out = 0;
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return -1;
+      out = out * 256 + value;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return -1;
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return parts === 4 ? out : -1;
+}
+
+export function isDottedQuad(s: string): boolean {
+  return parseDottedQuad(s) >= 0;
+}
+
+/**
+ * A walker over an mmdb search tree held in memory: returns the data pointer for an address
+ * given as bits (most significant first), 0 when the address is not in the data. mmdb-lib's own
+ * lookup re-parses the address and reads one bit at a time through closures; this loop is the
+ * whole hot path of an IP lookup.
+ */
+function treeWalker(db: Buffer, nodeCount: number, recordSize: number) {
+  if (recordSize !== 24 && recordSize !== 28 && recordSize !== 32) {
+    throw new Error(`unsupported mmdb record size ${recordSize}`);
+  }
+  const nodeBytes = recordSize / 4;
+  const child = (node: number, bit: number): number => {
+    const o = node * nodeBytes;
+    if (recordSize === 28) {
+      return bit
+        ? (((db[o + 3] as number) & 0x0f) << 24) | ((db[o + 4] as number) << 16) | ((db[o + 5] as number) << 8) | (db[o + 6] as number)
+        : (((db[o + 3] as number) & 0xf0) << 20) | ((db[o] as number) << 16) | ((db[o + 1] as number) << 8) | (db[o + 2] as number);
+    }
+    if (recordSize === 24) {
+      const b = bit ? o + 3 : o;
+      return ((db[b] as number) << 16) | ((db[b + 1] as number) << 8) | (db[b + 2] as number);
+    }
+    return db.readUInt32BE(bit ? o + 4 : o);
+  };
+  return {
+    /** Walk 32 bits of `value` (an IPv4 address, or one 32-bit word of an IPv6 one) from `node`. */
+    walk32(node: number, value: number): number {
+      let n = node;
+      for (let i = 31; i >= 0 && n < nodeCount; i--) n = child(n, (value >>> i) & 1);
+      return n;
+    },
+    nodeCount,
+  };
+}
+
+function boundedMap<K, V>(): Map<K, V> & { put(k: K, v: V): void } {
+  const map = new Map<K, V>() as Map<K, V> & { put(k: K, v: V): void };
+  map.put = (k, v) => {
+    if (map.size >= CACHE_LIMIT) map.clear();
+    map.set(k, v);
+  };
+  return map;
+}
+
+/**
+ * Open the DB-IP city mmdb files (one per family) into memory. IPv4-mapped IPv6 addresses
+ * (`::ffff:81.2.69.160`) are looked up in the IPv4 file. Each data record is decoded once
+ * (by mmdb-lib) and its Located kept by data pointer.
+ */
+export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
+  const buf4 = readFileSync(files.ipv4);
+  const buf6 = readFileSync(files.ipv6);
+  const v4 = new Reader<Response>(buf4);
+  const v6 = new Reader<Response>(buf6);
+  const tree4 = treeWalker(buf4, v4.metadata.nodeCount, v4.metadata.recordSize);
+  const tree6 = treeWalker(buf6, v6.metadata.nodeCount, v6.metadata.recordSize);
+  if (v4.metadata.ipVersion !== 4 || v6.metadata.ipVersion !== 6) {
+    throw new Error('expected an IPv4 and an IPv6 mmdb file');
+  }
+  const cache4 = boundedMap<number, Located | null>();
+  const cache6 = boundedMap<number, Located | null>();
+
+  function resolve(
+    pointer: number,
+    nodeCount: number,
+    cache: ReturnType<typeof boundedMap<number, Located | null>>,
+    reader: Reader<Response>,
+    address: string,
+  ): Located | null {
+    if (pointer <= nodeCount) return null;
+    const hit = cache.get(pointer);
+    if (hit !== undefined) return hit;
+    // Decode through mmdb-lib's public API (same record, found by its own walk).
+    const located = toLocated(reader.get(address) as DbIpCityRecord | null);
+    cache.put(pointer, located);
+    return located;
+  }
+
+  function lookupV4(value: number, address: string): Located | null {
+    const pointer = tree4.walk32(0, value);
+    return resolve(pointer, tree4.nodeCount, cache4, v4, address);
+  }
+
+  return {
+    lookup(address: string): Located | null {
+      const value = parseDottedQuad(address);
+      if (value >= 0) return lookupV4(value, address);
+      if (!address.includes(':') || !ipaddr.IPv6.isValid(address)) return null;
+      const parsed = ipaddr.IPv6.parse(address);
+      if (parsed.isIPv4MappedAddress()) {
+        const v4text = parsed.toIPv4Address().toString();
+        return lookupV4(parseDottedQuad(v4text), v4text);
+      }
+      const p = parsed.parts;
+      let node = 0;
+      for (let w = 0; w < 4 && node < tree6.nodeCount; w++) {
+        node = tree6.walk32(node, (((p[2 * w] as number) << 16) | (p[2 * w + 1] as number)) >>> 0);
+      }
+      return resolve(node, tree6.nodeCount, cache6, v6, parsed.toNormalizedString());
+    },
+    get cacheSize() {
+      return cache4.size + cache6.size;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiErrorSchema } from '../../shared/errors';
+import { HealthCheckListResponseSchema, HealthCheckStatusSchema } from '../../shared/health';
+import { call, startTestServer, type TestServer } from '../test-server';
+
+let s: TestServer;
+let zone: string;
+beforeAll(async () => {
+  s = await startTestServer();
+  zone = ((await call(s.base, 'POST', '/api/zones', { name: 'hc.example' })).body as { id: string }).id;
+  const res = await call(s.base, 'POST', `/api/zones/${zone}/rrsets`, {
+    Changes: ['a', 'b'].map((id, i) => ({
+      Action: 'CREATE',
+      ResourceRecordSet: {
+        Name: 'www.hc.example',
+        Type: 'A',
+        SetIdentifier: id,
+        Region: i === 0 ? 'eu-west-1' : 'us-east-1',
+        TTL: 60,
+        ResourceRecords: [{ Value: `192.0.2.${i + 1}` }],
+        HealthCheckId: `check-${id}`,
+      },
+    })),
+  });
+  expect(res.status).toBe(200);
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('/api/health-checks', () => {
+  it('unknown ids are healthy; PUT stores a status that GET and the list report', async () => {
+    expect(HealthCheckStatusSchema.parse((await call(s.base, 'GET', '/api/health-checks/never-seen')).body)).toEqual({
+      id: 'never-seen',
+      healthy: true,
+    });
+    const put = await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: false });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ id: 'check-a', healthy: false });
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({ id: 'check-a', healthy: false });
+
+    const list = HealthCheckListResponseSchema.parse((await call(s.base, 'GET', '/api/health-checks')).body);
+    expect(list).toEqual([
+      { id: 'check-a', healthy: false, records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'a' }] },
+      { id: 'check-b', healthy: true, records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'b' }] },
+    ]);
+
+    await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: true });
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({ id: 'check-a', healthy: true });
+  });
+
+  it.each([
+    [{ healthy: 'no' }, 'healthy'],
+    [{}, 'healthy'],
+    [{ healthy: true, reason: 'x' }, 'reason'],
+    [[true], ''],
+  ])('PUT %j → 400 naming %j, status unchanged', async (body, field) => {
+    const res = await call(s.base, 'PUT', '/api/health-checks/check-b', body);
+    expect(res.status).toBe(400);
+    const error = ApiErrorSchema.parse(res.body).error;
+    expect(error.code).toBe('InvalidInput');
+    expect(error.details?.map((d) => d.field)).toContain(field);
+    expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toEqual({ id: 'check-b', healthy: true });
+  });
+
+  it('refuses ids longer than 64 characters', async () => {
+    const res = await call(s.base, 'PUT', `/api/health-checks/${'x'.repeat(65)}`, { healthy: false });
+    expect(res.status).toBe(400);
+    expect(ApiErrorSchema.parse(res.body).error.details?.[0]?.field).toBe('id');
+  });
+});

@@ -1,0 +1,370 @@
+import { z } from 'zod';
+import { ApiErrorSchema } from '../../shared/errors';
+import {
+  CityListResponseSchema,
+  CitySchema,
+  CitySearchQuerySchema,
+  GeoIpQuerySchema,
+  GeoIpResponseSchema,
+  RegionListResponseSchema,
+} from '../../shared/geo';
+import {
+  HealthCheckListResponseSchema,
+  HealthCheckStatusSchema,
+  ServiceHealthResponseSchema,
+  SetHealthRequestSchema,
+} from '../../shared/health';
+import { TestDnsAnswerQuerySchema, TestDnsAnswerResponseSchema } from '../../shared/routing';
+import {
+  ChangeBatchRequestSchema,
+  ChangeHistoryQuerySchema,
+  ChangeHistoryResponseSchema,
+  ChangeInfoResponseSchema,
+  ListResourceRecordSetsResponseSchema,
+} from '../../shared/rrset';
+import {
+  CreateZoneRequestSchema,
+  CreateZoneResponseSchema,
+  DeleteZoneQuerySchema,
+  ZoneDetailSchema,
+  ZoneListResponseSchema,
+} from '../../shared/zones';
+import { CityParamsSchema } from './geo-routes';
+import { HealthCheckParamsSchema } from './health-check-routes';
+import { ZoneParamsSchema } from './zone-routes';
+
+/** Built from the shared zod schemas, so the document cannot drift from what the routes parse. */
+
+type JsonSchema = Record<string, unknown>;
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  /** Non-JSON bodies (the docs page). */
+  contentType?: string;
+}
+
+export interface RouteDoc {
+  method: Method;
+  /** OpenAPI form: `/api/zones/{id}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, ResponseDoc>;
+}
+
+const error = (description: string): ResponseDoc => ({ description, schema: ApiErrorSchema });
+const badInput = error('Bad input: `error.details` names each bad field.');
+const noZone = error('NoSuchHostedZone (or 400 for a malformed id).');
+
+/** Every route the API serves; a test checks this against the routes actually registered. */
+export const ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    tag: 'service',
+    summary: 'Liveness',
+    responses: { 200: { description: 'Up', schema: ServiceHealthResponseSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'service',
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'OpenAPI document' } },
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    tag: 'service',
+    summary: 'Human-readable API reference (HTML)',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/api/regions',
+    tag: 'reference data',
+    summary: 'AWS regions that can hold a latency record',
+    responses: { 200: { description: 'Every region', schema: RegionListResponseSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/cities',
+    tag: 'reference data',
+    summary: 'Search cities by name prefix',
+    description:
+      'Whole-name prefix matches by population first, then names with a later word matching. Case and accents are ignored.',
+    query: CitySearchQuerySchema,
+    responses: { 200: { description: 'Best matches first', schema: CityListResponseSchema }, 400: badInput },
+  },
+  {
+    method: 'get',
+    path: '/api/cities/{id}',
+    tag: 'reference data',
+    summary: 'One city by GeoNames id',
+    params: CityParamsSchema,
+    responses: { 200: { description: 'The city', schema: CitySchema }, 404: error('NoSuchCity') },
+  },
+  {
+    method: 'get',
+    path: '/api/geoip',
+    tag: 'reference data',
+    summary: 'Where an IP address is (DB-IP city data)',
+    query: GeoIpQuerySchema,
+    responses: {
+      200: { description: 'The located place', schema: GeoIpResponseSchema },
+      400: badInput,
+      404: error('NoLocation: a private/special range, or not in the data'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/zones',
+    tag: 'zones',
+    summary: 'List hosted zones',
+    responses: { 200: { description: 'Zones', schema: ZoneListResponseSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/zones',
+    tag: 'zones',
+    summary: 'Create a hosted zone',
+    body: CreateZoneRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: CreateZoneResponseSchema },
+      400: badInput,
+      409: error('HostedZoneAlreadyExists'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/zones/{id}',
+    tag: 'zones',
+    summary: 'One hosted zone with its version',
+    params: ZoneParamsSchema,
+    responses: { 200: { description: 'The zone', schema: ZoneDetailSchema }, 404: noZone },
+  },
+  {
+    method: 'delete',
+    path: '/api/zones/{id}',
+    tag: 'zones',
+    summary: 'Delete a hosted zone',
+    description: 'A zone holding record sets other than the apex NS/SOA needs `?force=true`.',
+    params: ZoneParamsSchema,
+    query: DeleteZoneQuerySchema,
+    responses: {
+      204: { description: 'Deleted' },
+      404: noZone,
+      409: error('HostedZoneNotEmpty'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/zones/{id}/rrsets',
+    tag: 'record sets',
+    summary: 'List record sets (as `aws route53 list-resource-record-sets`)',
+    params: ZoneParamsSchema,
+    responses: {
+      200: { description: 'Every set, in Route 53 order', schema: ListResourceRecordSetsResponseSchema },
+      404: noZone,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/zones/{id}/rrsets',
+    tag: 'record sets',
+    summary: 'Apply a change batch (all or nothing)',
+    description:
+      'The body of an `aws route53 change-resource-record-sets --change-batch` file, or the same wrapped in `{"ChangeBatch":{…}}`. Any invalid change → 400 InvalidChangeBatch listing every bad change; nothing is applied.',
+    params: ZoneParamsSchema,
+    body: ChangeBatchRequestSchema,
+    responses: {
+      200: { description: 'Applied', schema: ChangeInfoResponseSchema },
+      400: error('InvalidChangeBatch: `details[].change` is the 0-based change index'),
+      404: noZone,
+      413: error('PayloadTooLarge'),
+      415: error('UnsupportedMediaType: send application/json'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/zones/{id}/changes',
+    tag: 'record sets',
+    summary: 'Applied change batches, newest first',
+    params: ZoneParamsSchema,
+    query: ChangeHistoryQuerySchema,
+    responses: {
+      200: { description: 'History', schema: ChangeHistoryResponseSchema },
+      400: badInput,
+      404: noZone,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/zones/{id}/testdnsanswer',
+    tag: 'routing',
+    summary: 'What the zone would answer, and why (Route 53 TestDNSAnswer)',
+    description:
+      'Client location precedence: city > lat/lon > ip > edns0clientsubnetip (truncated to the mask first) > resolverip > a default resolver in us-east-1. A name outside the zone → NXDOMAIN; a name without that type → NOERROR with no data.',
+    params: ZoneParamsSchema,
+    query: TestDnsAnswerQuerySchema,
+    responses: {
+      200: { description: 'The answer and the routing decision', schema: TestDnsAnswerResponseSchema },
+      400: badInput,
+      404: noZone,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/health-checks',
+    tag: 'health checks',
+    summary: 'Health checks referenced by record sets, with their status',
+    responses: { 200: { description: 'Status per HealthCheckId', schema: HealthCheckListResponseSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/health-checks/{id}',
+    tag: 'health checks',
+    summary: 'Status of one health check (unknown ids are healthy)',
+    params: HealthCheckParamsSchema,
+    responses: { 200: { description: 'Status', schema: HealthCheckStatusSchema }, 400: badInput },
+  },
+  {
+    method: 'put',
+    path: '/api/health-checks/{id}',
+    tag: 'health checks',
+    summary: 'Set the status of a health check (to preview a failover)',
+    params: HealthCheckParamsSchema,
+    body: SetHealthRequestSchema,
+    responses: { 200: { description: 'Stored', schema: HealthCheckStatusSchema }, 400: badInput },
+  },
+];
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+function stripDialect(schema: JsonSchema): JsonSchema {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+/** A registered schema by reference, anything else inline. */
+function schemaFor(schema: z.ZodType): JsonSchema {
+  const id = z.globalRegistry.get(schema)?.id;
+  if (typeof id === 'string') return ref(id);
+  return stripDialect(
+    z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema,
+  );
+}
+
+function parameters(where: 'path' | 'query', obj: z.ZodObject | undefined): JsonSchema[] {
+  if (!obj) return [];
+  return Object.entries(obj.shape).map(([name, prop]) => {
+    const field = prop as z.ZodType;
+    const json = stripDialect(
+      z.toJSONSchema(field, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema,
+    );
+    const { description, ...schema } = json;
+    const text = typeof description === 'string' ? description : field.description;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !field.safeParse(undefined).success,
+      ...(text ? { description: text } : {}),
+      schema,
+    };
+  });
+}
+
+function examplesOf(schema: z.ZodType | undefined): unknown[] {
+  if (!schema) return [];
+  const examples = z.globalRegistry.get(schema)?.examples;
+  return Array.isArray(examples) ? examples : [];
+}
+
+let cached: JsonSchema | null = null;
+
+/** The OpenAPI 3.1 document for every route in ROUTE_DOCS, components from the shared schemas. */
+export function buildOpenApiDocument(): JsonSchema {
+  if (cached) return cached;
+  const components = z.toJSONSchema(z.globalRegistry, {
+    io: 'input',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  const schemas: Record<string, JsonSchema> = {};
+  for (const [id, s] of Object.entries(components.schemas)) schemas[id] = stripDialect(s);
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTE_DOCS) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries(route.responses)) {
+      const [example] = examplesOf(r.schema);
+      responses[status] = {
+        description: r.description,
+        ...(r.schema
+          ? {
+              content: {
+                'application/json': {
+                  schema: schemaFor(r.schema),
+                  ...(example !== undefined ? { example } : {}),
+                },
+              },
+            }
+          : r.contentType
+            ? { content: { [r.contentType]: { schema: { type: 'string' } } } }
+            : {}),
+      };
+    }
+    const params = [...parameters('path', route.params), ...parameters('query', route.query)];
+    const [bodyExample] = examplesOf(route.body);
+    const fallbackExample = route.body ? examplesOf(unwrapUnion(route.body))[0] : undefined;
+    const operation = {
+      operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      tags: [route.tag],
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      ...(params.length > 0 ? { parameters: params } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: schemaFor(route.body),
+                  ...((bodyExample ?? fallbackExample) !== undefined
+                    ? { example: bodyExample ?? fallbackExample }
+                    : {}),
+                },
+              },
+            },
+          }
+        : {}),
+      responses,
+    };
+    paths[route.path] = { ...(paths[route.path] ?? {}), [route.method]: operation };
+  }
+
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'latency-atlas control API',
+      version: '0.1.0',
+      description:
+        'Route 53-style latency records: zones, record sets, all-or-nothing change batches, history and TestDNSAnswer with a routing explanation. IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths,
+    components: { schemas },
+  };
+  return cached;
+}
+
+/** The first member of a union (ChangeBatchRequest → ChangeBatch), for its examples. */
+function unwrapUnion(schema: z.ZodType): z.ZodType | undefined {
+  return schema instanceof z.ZodUnion ? (schema.options[0] as z.ZodType) : undefined;
+}

@@ -1,0 +1,20 @@
+import { randomInt } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** Upper-case alphanumerics from the CSPRNG (randomInt is unbiased, unlike bytes % 36). */
+function randomUpperAlnum(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+/** Route 53 style hosted zone id: `Z` + 20 upper-case alphanumerics. */
+export function newZoneId(): string {
+  return `Z${randomUpperAlnum(20)}`;
+}
+
+/** Route 53 style change id as ChangeInfo.Id prints it: `/change/C…`. */
+export function newChangeId(): string {
+  return `/change/C${randomUpperAlnum(20)}`;
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Repository } from './repository';
+import { openSqliteDatabase } from './sqlite/open-sqlite-database';
+import { SqliteRepository } from './sqlite/sqlite-repository';
+
+/** DATABASE_URL could not be used; the message says what to write instead. */
+export class DatabaseUrlError extends Error {}
+
+const SQLITE_HELP = 'use sqlite:<path>, e.g. sqlite:./data/latency-atlas.db, or sqlite::memory:';
+
+/**
+ * Opens the repository DATABASE_URL names: `sqlite:<path>` (relative to the working directory;
+ * parent folders are created) or `sqlite::memory:`. `postgres://` is reserved for the
+ * PostgreSQL implementation. The URL is never echoed whole: it may carry a password.
+ */
+export async function openRepository(databaseUrl: string): Promise<Repository> {
+  const url = databaseUrl.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    throw new DatabaseUrlError(
+      'DATABASE_URL: PostgreSQL support is not built yet (the postgres:// scheme is reserved ' +
+        `for it); ${SQLITE_HELP}`,
+    );
+  }
+  if (scheme !== 'sqlite') {
+    const what =
+      url === ''
+        ? 'is empty'
+        : scheme
+          ? `has the unsupported scheme "${scheme}:"`
+          : 'has no scheme';
+    throw new DatabaseUrlError(`DATABASE_URL ${what}; ${SQLITE_HELP}`);
+  }
+  const path = url.slice('sqlite:'.length);
+  if (path === '') throw new DatabaseUrlError(`DATABASE_URL names no file; ${SQLITE_HELP}`);
+  if (path.startsWith('//')) {
+    // sqlite:// and sqlite:/// mean different things to different tools; refuse to guess.
+    throw new DatabaseUrlError(`DATABASE_URL: write sqlite:<path> without "//"; ${SQLITE_HELP}`);
+  }
+  if (path === ':memory:') return new SqliteRepository(openSqliteDatabase(':memory:'));
+  const file = resolve(process.cwd(), path);
+  mkdirSync(dirname(file), { recursive: true });
+  return new SqliteRepository(openSqliteDatabase(file), { storeKey: file });
+}

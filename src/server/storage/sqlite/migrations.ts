@@ -1,0 +1,114 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  /** 1, 2, 3, … in order; never renumber or edit one that has shipped, add a new one. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, as numbered steps. Issue 4 (proposals, API tokens, audit log) adds steps here;
+ * change_batches.plan_json already keeps each batch's before/after so rollback can be exact.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'zones, record sets, change history, health checks',
+    sql: `
+      CREATE TABLE zones (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        version    INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      -- json holds the whole ResourceRecordSet as listed; the other columns are its identity
+      -- and what queries filter on. The UNIQUE index (zone_id, name, type, set_identifier)
+      -- also serves lookups by (zone_id) and (zone_id, name) as its prefix, so no second
+      -- index is needed for recordSetsByName.
+      CREATE TABLE record_sets (
+        id             INTEGER PRIMARY KEY,
+        zone_id        TEXT NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
+        name           TEXT NOT NULL,
+        type           TEXT NOT NULL,
+        set_identifier TEXT NOT NULL DEFAULT '',
+        region         TEXT,
+        json           TEXT NOT NULL,
+        UNIQUE (zone_id, name, type, set_identifier)
+      ) STRICT;
+
+      -- One row per applied batch; UNIQUE (zone_id, version) makes lost or doubled
+      -- version bumps impossible even if a bug skipped the IMMEDIATE transaction.
+      CREATE TABLE change_batches (
+        id           TEXT PRIMARY KEY,
+        zone_id      TEXT NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
+        version      INTEGER NOT NULL,
+        submitted_at TEXT NOT NULL,
+        comment      TEXT,
+        author       TEXT,
+        changes_json TEXT NOT NULL,
+        plan_json    TEXT NOT NULL,
+        UNIQUE (zone_id, version)
+      ) STRICT;
+
+      CREATE TABLE health_checks (
+        id         TEXT PRIMARY KEY,
+        healthy    INTEGER NOT NULL CHECK (healthy IN (0, 1)),
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `the database was written by a newer latency-atlas (schema version ${found}; this build ` +
+        `knows versions up to ${supported}). Upgrade latency-atlas, or point DATABASE_URL at ` +
+        'another database.',
+    );
+  }
+}
+
+/**
+ * Brings the schema up to date: each pending migration and its schema_migrations row in one
+ * IMMEDIATE transaction, re-checked inside it so two processes opening a new file at once
+ * apply each step once. Returns the versions applied now ([] on an up-to-date database).
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.name} is numbered ${m.version}, expected ${i + 1}`);
+  });
+  const latest = migrations.length;
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const currentVersion = db
+    .prepare('SELECT coalesce(max(version), 0) FROM schema_migrations')
+    .pluck();
+  const found = currentVersion.get() as number;
+  if (found > latest) throw new SchemaTooNewError(found, latest);
+
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= found) continue;
+    const step = db.transaction(() => {
+      if ((currentVersion.get() as number) >= m.version) return;
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+      applied.push(m.version);
+    });
+    step.immediate();
+  }
+  return applied;
+}

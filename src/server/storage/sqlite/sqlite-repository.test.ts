@@ -1,0 +1,253 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResourceRecordSet } from '../../../engine/types';
+import { openRepository } from '../open-repository';
+import { describeRepositoryContract } from '../repository.contract';
+import { MIGRATIONS, migrate, SchemaTooNewError } from './migrations';
+import { BUSY_TIMEOUT_MS, openSqliteDatabase } from './open-sqlite-database';
+import { SqliteRepository } from './sqlite-repository';
+
+async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'latency-atlas-sqlite-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+describeRepositoryContract('SQLite (temp file)', async () => {
+  const { dir, cleanup } = await tempDir();
+  const url = `sqlite:${join(dir, 'contract.db')}`;
+  return { repo: await openRepository(url), reopen: () => openRepository(url), cleanup };
+});
+
+const OREGON: ResourceRecordSet = {
+  Name: 'app.example.com.',
+  Type: 'A',
+  SetIdentifier: 'oregon',
+  Region: 'us-west-2',
+  TTL: 60,
+  ResourceRecords: [{ Value: '192.0.2.10' }],
+};
+
+describe('SQLite storage specifics', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let file: string;
+  const toClose: { close(): unknown }[] = [];
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+    file = join(dir, 'specifics.db');
+  });
+
+  afterEach(async () => {
+    for (const handle of toClose.splice(0).reverse()) await handle.close();
+    await cleanup();
+  });
+
+  function rawConnection(): Database.Database {
+    const db = new Database(file);
+    toClose.push(db);
+    return db;
+  }
+
+  it('opens with WAL, foreign keys, a busy timeout and synchronous=FULL', () => {
+    const db = openSqliteDatabase(file);
+    toClose.push(db);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('looks record sets up by (zone_id, name) through an index, not a scan', () => {
+    const db = openSqliteDatabase(file);
+    toClose.push(db);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT json FROM record_sets WHERE zone_id = ? AND name = ?')
+      .all('Z', 'a.') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX .*\(zone_id=\? AND name=\?\)/);
+  });
+
+  it('migrates once: reopening applies nothing and keeps one row per migration', () => {
+    const first = openSqliteDatabase(file);
+    const versions = first.prepare('SELECT version FROM schema_migrations').pluck().all();
+    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
+    first.close();
+    const second = openSqliteDatabase(file);
+    toClose.push(second);
+    expect(migrate(second)).toEqual([]);
+    expect(second.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(
+      MIGRATIONS.length,
+    );
+  });
+
+  it('rolls a failing migration back whole and records nothing for it', () => {
+    const db = openSqliteDatabase(file);
+    toClose.push(db);
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: MIGRATIONS.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (a TEXT); INSERT INTO no_such_table VALUES (1);',
+      },
+    ];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(
+      db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").pluck().get(),
+    ).toBe(0);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(
+      MIGRATIONS.length,
+    );
+  });
+
+  it('refuses a database written by a newer schema version, with a clear message', async () => {
+    openSqliteDatabase(file).close();
+    const raw = rawConnection();
+    raw
+      .prepare(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '')",
+      )
+      .run();
+    raw.close();
+    const opening = openRepository(`sqlite:${file}`);
+    await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
+    await expect(opening).rejects.toThrow(
+      /newer latency-atlas \(schema version 999; this build knows versions up to 1\)/,
+    );
+  });
+
+  it('leaves nothing half-written when a write fails in the middle of a batch', async () => {
+    const repo = await openRepository(`sqlite:${file}`);
+    toClose.push(repo);
+    const zone = await repo.createZone('example.com');
+    expect(
+      (
+        await repo.applyChangeBatch(zone.id, {
+          Changes: [{ Action: 'CREATE', ResourceRecordSet: OREGON }],
+        })
+      ).ok,
+    ).toBe(true);
+    const before = {
+      records: await repo.listRecordSets(zone.id),
+      zone: await repo.getZone(zone.id),
+      history: await repo.listChanges(zone.id),
+    };
+    // A real failure inside SQLite after earlier writes of the same batch have happened.
+    const raw = rawConnection();
+    raw.exec(`CREATE TRIGGER fail_boom BEFORE INSERT ON record_sets
+              WHEN NEW.name = 'boom.example.com.'
+              BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    const batch = {
+      Changes: [
+        { Action: 'DELETE' as const, ResourceRecordSet: OREGON },
+        {
+          Action: 'CREATE' as const,
+          ResourceRecordSet: { ...OREGON, ResourceRecords: [{ Value: '192.0.2.11' }] },
+        },
+        {
+          Action: 'CREATE' as const,
+          ResourceRecordSet: {
+            Name: 'boom.example.com',
+            Type: 'A',
+            TTL: 60,
+            ResourceRecords: [{ Value: '192.0.2.1' }],
+          },
+        },
+      ],
+    };
+    await expect(repo.applyChangeBatch(zone.id, batch)).rejects.toThrow(/injected failure/);
+    expect({
+      records: await repo.listRecordSets(zone.id),
+      zone: await repo.getZone(zone.id),
+      history: await repo.listChanges(zone.id),
+    }).toEqual(before);
+    // The repository is still usable afterwards.
+    raw.exec('DROP TRIGGER fail_boom');
+    expect(await repo.applyChangeBatch(zone.id, batch)).toMatchObject({
+      ok: true,
+      change: { version: 2 },
+    });
+  });
+
+  it('serialises two processes racing on one file: every batch lands, versions 1..N', async () => {
+    const url = `sqlite:${file}`;
+    const repo = await openRepository(url);
+    toClose.push(repo);
+    const zone = await repo.createZone('example.com');
+    // Warm the read cache: the children's commits must still show up here afterwards.
+    expect(await repo.recordSetsByName(zone.id, 'left-0.example.com.')).toEqual([]);
+    expect((await repo.getZone(zone.id))?.version).toBe(0);
+    const perChild = 15;
+    const child = fileURLToPath(new URL('./concurrent-apply-child.ts', import.meta.url));
+    const spawnChild = (label: string) =>
+      spawn(process.execPath, ['--import', 'tsx', child, url, zone.id, label, String(perChild)], {
+        stdio: 'pipe',
+      });
+    const children = [spawnChild('left'), spawnChild('right')];
+    const outputs = children.map(collectOutput);
+    await Promise.all(outputs.map((o) => o.ready));
+    for (const c of children) c.stdin.write('go\n'); // start both at once
+    const [left, right] = await Promise.all(outputs.map((o) => o.done));
+    if (!left || !right) throw new Error('a child printed no versions');
+
+    for (const versions of [left, right]) {
+      expect(versions).toHaveLength(perChild);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b)); // each in its own order
+    }
+    const all = [...left, ...right].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 2 * perChild }, (_, i) => i + 1));
+    expect((await repo.getZone(zone.id))?.version).toBe(2 * perChild);
+    expect(await repo.recordSetsByName(zone.id, 'left-0.example.com.')).toHaveLength(1);
+    expect(await repo.listRecordSets(zone.id)).toHaveLength(2 * perChild);
+    const history = await repo.listChanges(zone.id);
+    expect(history.map((c) => c.version)).toEqual([...all].reverse());
+    expect(new Set(history.map((c) => c.author))).toEqual(new Set(['left', 'right']));
+  }, 60_000);
+
+  it('works on sqlite::memory: (one connection, nothing on disk)', async () => {
+    const repo = await openRepository('sqlite::memory:');
+    toClose.push(repo);
+    const zone = await repo.createZone('example.com');
+    expect(
+      await repo.applyChangeBatch(zone.id, {
+        Changes: [{ Action: 'CREATE', ResourceRecordSet: OREGON }],
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
+  });
+
+  it('is a SqliteRepository behind openRepository', async () => {
+    const repo = await openRepository(`sqlite:${file}`);
+    toClose.push(repo);
+    expect(repo).toBeInstanceOf(SqliteRepository);
+  });
+});
+
+/** Resolves `ready` at the child's first line and `done` with the versions it prints last. */
+function collectOutput(child: ChildProcessWithoutNullStreams) {
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('ready\n')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`child exited before ready: ${stderr}`)));
+  });
+  const done = new Promise<number[] | undefined>((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`child exited with ${code}: ${stderr}`));
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      resolve(JSON.parse(last) as number[]);
+    });
+  });
+  return { ready, done };
+}

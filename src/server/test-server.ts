@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { loadGeo } from './geo/load-geo';
+import { openRepository } from './storage/open-repository';
+import type { Repository } from './storage/repository';
+import { seedDemo } from './storage/seed-demo';
+
+/** A real server for tests and benchmarks: temp SQLite file, loopback, port 0. */
+export interface TestServer {
+  base: string;
+  app: FastifyInstance;
+  repository: Repository;
+  dir: string;
+  dbFile: string;
+  /** Close app and repository (keeps the files). */
+  stop(): Promise<void>;
+  /** stop() and delete the temp directory. */
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  opts: { demo?: boolean; dir?: string; webRoot?: string } = {},
+): Promise<TestServer> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
+  const dbFile = join(dir, 'test.db');
+  const repository = await openRepository(`sqlite:${dbFile}`);
+  if (opts.demo) await seedDemo(repository);
+  const app = buildApp({
+    repository,
+    geo: loadGeo(),
+    ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
+  });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await repository.close();
+  };
+  return {
+    base,
+    app,
+    repository,
+    dir,
+    dbFile,
+    stop,
+    async close() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** fetch + JSON: status, parsed body (or text), headers. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!('content-type' in headers)) {
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('application/json') && text) {
+    parsed = JSON.parse(text);
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}

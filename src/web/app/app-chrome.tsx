@@ -1,0 +1,63 @@
+import type { ZoneSummary } from '../../shared/zones';
+import { ZonePicker } from '../features/zones/components/zone-picker';
+import { useTheme } from '../lib/theme';
+
+export function AppHeader({
+  zones,
+  loading,
+  zoneId,
+  onSelectZone,
+}: {
+  zones: ZoneSummary[] | undefined;
+  loading: boolean;
+  zoneId: string | null;
+  onSelectZone: (id: string) => void;
+}) {
+  const { theme, toggle } = useTheme();
+  return (
+    <header className="app-header">
+      <a className="skip-link" href="#main-tabs">
+        Skip to records
+      </a>
+      <span className="brand">
+        <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+          <circle cx="8" cy="8" r="6.25" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path d="M1.75 8h12.5M8 1.75c2 2 2 10.5 0 12.5M8 1.75c-2 2-2 10.5 0 12.5" fill="none" stroke="currentColor" strokeWidth="1" />
+        </svg>
+        latency-atlas
+      </span>
+      <ZonePicker zones={zones} loading={loading} zoneId={zoneId} onSelect={onSelectZone} />
+      <span className="toolbar-spacer" />
+      <a className="header-link" href="/api/docs" target="_blank" rel="noreferrer">
+        API docs
+      </a>
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={toggle}
+        aria-label={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+        title={theme === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'}
+      >
+        {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+      </button>
+    </header>
+  );
+}
+
+export function AppFooter() {
+  return (
+    <footer className="app-footer">
+      <span>
+        Map data: <a href="https://www.naturalearthdata.com/">Natural Earth</a>
+      </span>
+      <span>
+        <a href="https://db-ip.com">IP Geolocation by DB-IP</a>
+      </span>
+      <span>
+        Cities: <a href="https://www.geonames.org/">GeoNames</a>
+      </span>
+      <span className="toolbar-spacer" />
+      <span className="muted">RTT figures are estimates from great-circle distance.</span>
+    </footer>
+  );
+}

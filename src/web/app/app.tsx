@@ -1,0 +1,255 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { displayName, normalizeName } from '../../engine/names';
+import type { ResourceRecordSet } from '../../engine/types';
+import { EmptyState, ErrorState, Skeleton } from '../components/states';
+import { Tabs } from '../components/tabs';
+import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
+import { useRecordSets } from '../features/records/api/get-record-sets';
+import { RecordFormDialog } from '../features/records/components/record-form-dialog';
+import { RecordNameList } from '../features/records/components/record-name-list';
+import { groupRecordSets, latencySetsOf } from '../features/records/lib/record-groups';
+import type { RecordFormValues } from '../features/records/lib/record-form-model';
+import { useZones } from '../features/zones/api/get-zones';
+import { AppFooter, AppHeader } from './app-chrome';
+import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
+import { MapSection } from './map-section';
+import { hasPreviewQuery, useAppLocation } from './use-app-location';
+
+type FormState = { original: ResourceRecordSet | null; defaults?: Partial<RecordFormValues> } | null;
+
+const CATCHMENT_KEY = 'latency-atlas.catchment';
+
+function safeNormalize(name: string): string | null {
+  try {
+    return normalizeName(name);
+  } catch {
+    return null;
+  }
+}
+
+/** The console: zone → names → map → tabs, all addressed by the URL. */
+export function App() {
+  const { location, selectZone, selectName, selectTab, setPreview } = useAppLocation();
+  const zones = useZones();
+  const [form, setForm] = useState<FormState>(null);
+  const [catchment, setCatchment] = useState(() => localStorage.getItem(CATCHMENT_KEY) !== 'off');
+
+  const zone = useMemo(() => {
+    const list = zones.data ?? [];
+    if (location.zoneId) return list.find((z) => z.id === location.zoneId) ?? null;
+    return list.find((z) => z.name === 'example.com') ?? list[0] ?? null;
+  }, [zones.data, location.zoneId]);
+
+  // Default zone goes into the URL (replace: it is not a step the operator took).
+  useEffect(() => {
+    if (!location.zoneId && zone) selectZone(zone.id, { replace: true });
+  }, [location.zoneId, zone, selectZone]);
+
+  const records = useRecordSets(zone?.id ?? null);
+  const groups = useMemo(
+    () => (records.data && zone ? groupRecordSets(records.data, zone.name) : []),
+    [records.data, zone],
+  );
+
+  const selected = useMemo(() => {
+    if (!location.name || !location.type) return null;
+    const name = safeNormalize(location.name);
+    return name ? { name, type: location.type.toUpperCase() } : null;
+  }, [location.name, location.type]);
+
+  // No name in the URL: select the first latency name (or the first name) once records arrive.
+  useEffect(() => {
+    if (selected || !groups.length) return;
+    const first = groups.find((g) => g.latencyCount > 0) ?? groups[0];
+    if (first) selectName(displayName(first.name), first.type, { replace: true });
+  }, [selected, groups, selectName]);
+
+  const latencySets = useMemo(
+    () => (records.data && selected ? latencySetsOf(records.data, selected.name, selected.type) : []),
+    [records.data, selected],
+  );
+
+  const previewing = hasPreviewQuery(location.preview);
+  const answer = useTestDnsAnswer(
+    zone?.id ?? '',
+    selected && latencySets.length ? displayName(selected.name) : '',
+    selected?.type ?? '',
+    location.preview,
+  );
+  const routing = answer.data?.Routing;
+  const health = useMemo(() => {
+    if (!routing) return undefined;
+    const out: Record<string, boolean> = {};
+    for (const c of routing.candidates) out[c.setIdentifier] = c.healthy;
+    return out;
+  }, [routing]);
+
+  const tab = APP_TABS.some((t) => t.id === location.tab) ? (location.tab as string) : DEFAULT_TAB;
+
+  const selectRecord = useCallback(
+    (r: ResourceRecordSet) => selectName(displayName(r.Name), r.Type),
+    [selectName],
+  );
+  const openEdit = useCallback((r: ResourceRecordSet) => setForm({ original: r }), []);
+  const openCreate = useCallback(() => {
+    const rel =
+      selected && zone && latencySets.length
+        ? displayName(selected.name).replace(new RegExp(`\\.?${zone.name.replace(/\./g, '\\.')}$`), '')
+        : '';
+    setForm({
+      original: null,
+      defaults: selected && latencySets.length ? { name: rel || '@', type: selected.type } : undefined,
+    });
+  }, [selected, zone, latencySets.length]);
+
+  if (zones.isPending) {
+    return (
+      <Shell zones={undefined} zonesLoading zoneId={null} onSelectZone={selectZone}>
+        <div className="app-loading">
+          <Skeleton rows={10} label="Loading zones" />
+        </div>
+      </Shell>
+    );
+  }
+  if (zones.error) {
+    return (
+      <Shell zones={undefined} zonesLoading={false} zoneId={null} onSelectZone={selectZone}>
+        <div className="app-loading">
+          <ErrorState title="Could not load the hosted zones" error={zones.error} onRetry={() => void zones.refetch()} />
+        </div>
+      </Shell>
+    );
+  }
+  if (!zone) {
+    const missing = location.zoneId;
+    const first = zones.data[0];
+    return (
+      <Shell zones={zones.data} zonesLoading={false} zoneId={null} onSelectZone={selectZone}>
+        <div className="app-loading">
+          <EmptyState
+            title={missing ? `Zone ${missing} does not exist` : 'No hosted zones yet'}
+            actions={
+              first && (
+                <button type="button" className="button" onClick={() => selectZone(first.id)}>
+                  Open {first.name}
+                </button>
+              )
+            }
+          >
+            {missing
+              ? 'It may have been deleted. Pick another zone above.'
+              : 'Create one with “New zone” above, then add latency records or import a Route 53 listing.'}
+          </EmptyState>
+        </div>
+      </Shell>
+    );
+  }
+
+  const ctx: TabContext = {
+    zone,
+    records,
+    selected,
+    preview: location.preview,
+    setPreview: (q) => setPreview(q, { replace: true }),
+    selectRecord,
+    selectTab: (id) => selectTab(id),
+    openCreate,
+    openEdit,
+  };
+  const activeTab = APP_TABS.find((t) => t.id === tab) ?? APP_TABS[0];
+
+  return (
+    <Shell zones={zones.data} zonesLoading={false} zoneId={zone.id} onSelectZone={selectZone}>
+      <div className="app-body">
+        <aside className="app-sidebar">
+          <h2 className="sidebar-title">
+            Names <span className="muted">{records.data ? groups.length : ''}</span>
+          </h2>
+          {records.isPending ? (
+            <Skeleton rows={6} label="Loading names" />
+          ) : records.error ? (
+            <p className="muted">Names unavailable.</p>
+          ) : groups.length ? (
+            <RecordNameList
+              groups={groups}
+              selected={selected}
+              onSelect={(g, how) => selectName(displayName(g.name), g.type, how)}
+            />
+          ) : (
+            <p className="muted sidebar-empty">No names yet.</p>
+          )}
+        </aside>
+        <main className="app-main">
+          <MapSection
+            selected={selected}
+            records={latencySets}
+            health={health}
+            client={previewing && routing ? routing.client : null}
+            chosenRegion={previewing ? (routing?.chosen?.region ?? null) : null}
+            catchment={catchment}
+            onCatchmentChange={(on) => {
+              setCatchment(on);
+              localStorage.setItem(CATCHMENT_KEY, on ? 'on' : 'off');
+            }}
+            onMapClick={(p) =>
+              setPreview({ lat: Math.round(p.lat * 1e4) / 1e4, lon: Math.round(p.lon * 1e4) / 1e4 }, { tab: 'preview' })
+            }
+            onRecordClick={(r) => {
+              selectTab('records');
+              openEdit(r);
+            }}
+          />
+          <div id="main-tabs" className="main-tabs">
+            <Tabs
+              label="Zone views"
+              idPrefix="main"
+              tabs={APP_TABS.map((t) => ({
+                id: t.id,
+                label: t.label,
+                badge: t.id === 'records' && records.data ? records.data.length.toLocaleString() : undefined,
+              }))}
+              selected={tab}
+              onSelect={(id) => selectTab(id)}
+            >
+              {activeTab?.render(ctx)}
+            </Tabs>
+          </div>
+        </main>
+      </div>
+      {form && records.data && (
+        <RecordFormDialog
+          key={form.original ? `${form.original.Name}|${form.original.Type}|${form.original.SetIdentifier}` : 'new'}
+          zoneId={zone.id}
+          zoneName={zone.name}
+          records={records.data}
+          original={form.original}
+          defaults={form.defaults}
+          onClose={() => setForm(null)}
+          onSaved={selectRecord}
+        />
+      )}
+    </Shell>
+  );
+}
+
+function Shell({
+  zones,
+  zonesLoading,
+  zoneId,
+  onSelectZone,
+  children,
+}: {
+  zones: Parameters<typeof AppHeader>[0]['zones'];
+  zonesLoading: boolean;
+  zoneId: string | null;
+  onSelectZone: (id: string) => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="app">
+      <AppHeader zones={zones} loading={zonesLoading} zoneId={zoneId} onSelectZone={onSelectZone} />
+      {children}
+      <AppFooter />
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { lazy, Suspense, useId } from 'react';
+import { displayName } from '../../engine/names';
+import { REGIONS } from '../../engine/regions';
+import type { ResourceRecordSet } from '../../engine/types';
+import { ErrorBoundary } from '../components/error-boundary';
+
+// maplibre (~250 KB gzip) loads in its own chunk, after the first screen is up.
+const AtlasMap = lazy(() => import('../features/map/components/atlas-map'));
+
+export interface MapSectionProps {
+  selected: { name: string; type: string } | null;
+  records: ResourceRecordSet[];
+  health?: Record<string, boolean>;
+  client: { lat: number; lon: number; label: string } | null;
+  chosenRegion: string | null;
+  catchment: boolean;
+  onCatchmentChange: (on: boolean) => void;
+  onMapClick: (p: { lat: number; lon: number }) => void;
+  onRecordClick: (r: ResourceRecordSet) => void;
+}
+
+const regions = [...REGIONS];
+
+/** The map pane: caption, catchment switch, and the lazily loaded map itself. */
+export function MapSection(props: MapSectionProps) {
+  const catchmentId = useId();
+  const { selected, records } = props;
+  return (
+    <section className="map-section" aria-label="Map">
+      <div className="map-caption">
+        <h1 className="map-title">
+          {selected ? (
+            <>
+              <span className="mono">{displayName(selected.name)}</span>{' '}
+              <span className="type-badge">{selected.type}</span>{' '}
+              <span className="muted">
+                {records.length
+                  ? `${records.length} latency ${records.length === 1 ? 'record' : 'records'}`
+                  : 'no latency records'}
+              </span>
+            </>
+          ) : (
+            <span className="muted">All regions</span>
+          )}
+        </h1>
+        {props.client && (
+          <span className="map-client">
+            Client: {props.client.label}
+            {props.chosenRegion && (
+              <>
+                {' '}
+                → <span className="mono">{props.chosenRegion}</span>
+              </>
+            )}
+          </span>
+        )}
+        <span className="toolbar-spacer" />
+        <label className="checkbox" htmlFor={catchmentId}>
+          <input
+            id={catchmentId}
+            type="checkbox"
+            checked={props.catchment}
+            onChange={(e) => props.onCatchmentChange(e.target.checked)}
+          />
+          Catchment
+        </label>
+      </div>
+      <div className="map-frame">
+        <ErrorBoundary
+          fallback={(error, retry) => (
+            <div className="map-placeholder" role="alert">
+              <p>The map could not start: {error.message}</p>
+              <button type="button" className="button" onClick={retry}>
+                Retry
+              </button>
+            </div>
+          )}
+        >
+          <Suspense
+            fallback={
+              <div className="map-placeholder" role="status">
+                Loading map…
+              </div>
+            }
+          >
+            <AtlasMap
+              regions={regions}
+              records={records}
+              health={props.health}
+              client={props.client}
+              chosenRegion={props.chosenRegion}
+              catchment={props.catchment}
+              onMapClick={props.onMapClick}
+              onRecordClick={props.onRecordClick}
+            />
+          </Suspense>
+        </ErrorBoundary>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,394 @@
+import { type ChangeEvent, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
+import { displayName } from '../../../../engine/names';
+import type { ChangeError, ResourceRecordSet } from '../../../../engine/types';
+import { Skeleton } from '../../../components/states';
+import { useToast } from '../../../components/toast';
+import { ApiError, errorMessage } from '../../../lib/api-client';
+import { useApplyChangeBatch } from '../api/apply-change-batch';
+import {
+  downloadText,
+  exportChangeBatch,
+  exportListing,
+  ROUTE53_MAX_CHANGES,
+} from '../lib/export-zone';
+import { parseRoute53Json } from '../lib/parse-route53-json';
+import { type ImportPlan, planImport } from '../lib/plan-import';
+
+export interface ImportExportPanelProps {
+  zoneId: string;
+  zoneName: string;
+  records: ResourceRecordSet[] | undefined;
+  /** After a successful apply (the app shows the records). */
+  onApplied?: () => void;
+}
+
+function valuesText(r: ResourceRecordSet): string {
+  if (r.AliasTarget) return `alias → ${r.AliasTarget.DNSName}`;
+  const v = (r.ResourceRecords ?? []).map((x) => x.Value).join(', ');
+  return r.TTL !== undefined ? `${v} (TTL ${r.TTL})` : v;
+}
+
+function identity(r: ResourceRecordSet): string {
+  return `${displayName(r.Name)} ${r.Type}${r.SetIdentifier ? ` · ${r.SetIdentifier}` : ''}${r.Region ? ` · ${r.Region}` : ''}`;
+}
+
+/** Import Route 53 JSON with a diff and the engine's verdict before anything is applied; export the zone. */
+export function ImportExportPanel({ zoneId, zoneName, records, onApplied }: ImportExportPanelProps) {
+  const textId = useId();
+  const fileId = useId();
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [deleteMissing, setDeleteMissing] = useState(false);
+  const [serverErrors, setServerErrors] = useState<ChangeError[] | string | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const apply = useApplyChangeBatch(zoneId);
+  const toast = useToast();
+
+  const deferredText = useDeferredValue(text);
+  const parsed = useMemo(() => parseRoute53Json(deferredText), [deferredText]);
+
+  const plan = useMemo<ImportPlan | { failure: string } | null>(() => {
+    if (!records || (parsed.kind !== 'listing' && parsed.kind !== 'batch')) return null;
+    try {
+      return planImport(zoneName, records, parsed, {
+        deleteMissing,
+        comment: `Import${fileName ? ` of ${fileName}` : ''} (list-resource-record-sets)`,
+      });
+    } catch (e) {
+      return { failure: errorMessage(e) };
+    }
+  }, [records, parsed, deleteMissing, zoneName, fileName]);
+
+  async function onFile(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    setText(await file.text());
+    setFileName(file.name);
+    setServerErrors(null);
+  }
+
+  function clear() {
+    setText('');
+    setFileName(null);
+    setServerErrors(null);
+    if (fileRef.current) fileRef.current.value = '';
+  }
+
+  function onApply() {
+    if (!plan || 'failure' in plan || !plan.batch || plan.errors.length) return;
+    const n = plan.batch.Changes.length;
+    apply.mutate(plan.batch, {
+      onSuccess: () => {
+        toast.show(`Applied ${n} ${n === 1 ? 'change' : 'changes'} to ${zoneName}`, 'success');
+        clear();
+        onApplied?.();
+      },
+      onError: (err) => {
+        if (err instanceof ApiError && err.details.length) {
+          setServerErrors(
+            err.details.map((d) => ({ change: d.change ?? -1, field: d.field ?? '', message: d.message })),
+          );
+        } else setServerErrors(errorMessage(err));
+      },
+    });
+  }
+
+  const stale = text !== deferredText;
+  return (
+    <div className="import-export">
+      <section className="panel-section import-section" aria-labelledby={`${textId}-h`}>
+        <h2 id={`${textId}-h`} className="section-title">
+          Import Route 53 JSON
+        </h2>
+        <p className="muted section-help">
+          Paste or upload the output of <code>aws route53 list-resource-record-sets</code> (the zone as it
+          should be) or a <code>--change-batch</code> file. Nothing changes until you apply.
+        </p>
+        <div className="import-inputs">
+          <label htmlFor={fileId} className="button">
+            Upload JSON file…
+          </label>
+          <input
+            ref={fileRef}
+            id={fileId}
+            type="file"
+            accept=".json,application/json"
+            className="visually-hidden-file"
+            aria-label="Upload Route 53 JSON file"
+            onChange={(e) => void onFile(e)}
+          />
+          {fileName && <span className="mono muted">{fileName}</span>}
+          <span className="toolbar-spacer" />
+          {text && (
+            <button type="button" className="button button-quiet" onClick={clear}>
+              Clear
+            </button>
+          )}
+        </div>
+        <label htmlFor={textId} className="field-label">
+          Route 53 JSON
+        </label>
+        <textarea
+          id={textId}
+          className="input mono import-text"
+          rows={8}
+          spellCheck={false}
+          placeholder={'{ "ResourceRecordSets": [ … ] }   or   { "Changes": [ … ] }'}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setFileName(null);
+            setServerErrors(null);
+          }}
+        />
+        {!records ? (
+          <Skeleton rows={3} label="Loading the zone" />
+        ) : (
+          <ImportReview
+            parsed={parsed}
+            plan={plan}
+            stale={stale}
+            deleteMissing={deleteMissing}
+            onDeleteMissing={setDeleteMissing}
+            serverErrors={serverErrors}
+            applying={apply.isPending}
+            onApply={onApply}
+            zoneName={zoneName}
+          />
+        )}
+      </section>
+      <ExportSection zoneName={zoneName} records={records} />
+    </div>
+  );
+}
+
+function ImportReview(props: {
+  parsed: ReturnType<typeof parseRoute53Json>;
+  plan: ImportPlan | { failure: string } | null;
+  stale: boolean;
+  deleteMissing: boolean;
+  onDeleteMissing: (v: boolean) => void;
+  serverErrors: ChangeError[] | string | null;
+  applying: boolean;
+  onApply: () => void;
+  zoneName: string;
+}) {
+  const { parsed, plan, serverErrors } = props;
+  if (parsed.kind === 'empty') return null;
+  if (parsed.kind === 'error') {
+    return (
+      <div className="import-result state-error" role="alert">
+        <strong>This is not a file Route 53 would accept</strong>
+        <ul className="problem-list">
+          {parsed.problems.map((p) => (
+            <li key={`${p.where}:${p.message}`}>
+              <span className="mono">{p.where}</span>: {p.message}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  if (!plan) return null;
+  if ('failure' in plan) {
+    return (
+      <div className="import-result state-error" role="alert">
+        Could not compare with the zone: {plan.failure}
+      </div>
+    );
+  }
+  const { diff, errors, batch } = plan;
+  const changeCount = batch?.Changes.length ?? 0;
+  const describe = (c: ChangeError) => {
+    const change = batch?.Changes[c.change];
+    return change ? `Change ${c.change + 1} (${change.Action} ${identity(change.ResourceRecordSet)})` : 'Batch';
+  };
+  return (
+    <div className="import-result" aria-busy={props.stale || undefined}>
+      <p className="import-kind">
+        {parsed.kind === 'listing' ? (
+          <>
+            <strong>list-resource-record-sets output</strong> · {parsed.records.length} record sets
+          </>
+        ) : (
+          <>
+            <strong>Change batch</strong> · {parsed.batch.Changes.length}{' '}
+            {parsed.batch.Changes.length === 1 ? 'change' : 'changes'}
+            {parsed.batch.Comment && <> · “{parsed.batch.Comment}”</>}
+          </>
+        )}
+      </p>
+      {parsed.kind === 'listing' && (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={props.deleteMissing}
+            onChange={(e) => props.onDeleteMissing(e.target.checked)}
+          />
+          Also delete records missing from the file
+          {!props.deleteMissing && plan.kept > 0 && (
+            <span className="muted"> ({plan.kept} in the zone but not in the file stay)</span>
+          )}
+        </label>
+      )}
+      <DiffView diff={diff} />
+      {errors.length > 0 && (
+        <div className="state-error import-errors" role="alert">
+          <strong>
+            {errors.length} {errors.length === 1 ? 'problem' : 'problems'}: nothing can be applied until the
+            file is fixed
+          </strong>
+          <ul className="problem-list">
+            {errors.map((e) => (
+              <li key={`${e.change}:${e.field}:${e.message}`}>
+                {describe(e)} · <span className="mono">{e.field}</span>: {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {serverErrors && (
+        <div className="state-error import-errors" role="alert">
+          <strong>The server refused the batch; nothing was applied</strong>
+          {typeof serverErrors === 'string' ? (
+            <p>{serverErrors}</p>
+          ) : (
+            <ul className="problem-list">
+              {serverErrors.map((e) => (
+                <li key={`${e.change}:${e.field}:${e.message}`}>
+                  {e.change >= 0 ? describe(e) : 'Batch'} · <span className="mono">{e.field}</span>: {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="form-actions">
+        {errors.length === 0 && changeCount > 0 && (
+          <span className="form-hint valid-hint">Valid against {props.zoneName} as it is now.</span>
+        )}
+        {changeCount === 0 && <span className="form-hint">The zone already matches this file.</span>}
+        {changeCount > 0 && (
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={errors.length > 0 || props.applying || props.stale}
+            onClick={props.onApply}
+          >
+            {props.applying ? 'Applying…' : `Apply ${changeCount} ${changeCount === 1 ? 'change' : 'changes'}`}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
+  const total = diff.added.length + diff.changed.length + diff.removed.length;
+  return (
+    <section className="diff" aria-label="Changes this import makes">
+      <p className="diff-summary">
+        <span className="diff-chip diff-added">+{diff.added.length} added</span>
+        <span className="diff-chip diff-changed">~{diff.changed.length} changed</span>
+        <span className="diff-chip diff-removed">−{diff.removed.length} deleted</span>
+        <span className="muted">{diff.unchanged.length} unchanged</span>
+      </p>
+      {total > 0 && (
+        <div className="diff-scroll">
+          <table className="table diff-table">
+            <thead>
+              <tr>
+                <th scope="col">Change</th>
+                <th scope="col">Record set</th>
+                <th scope="col">Before</th>
+                <th scope="col">After</th>
+              </tr>
+            </thead>
+            <tbody>
+              {diff.added.map((r) => (
+                <tr key={`a:${identity(r)}`} className="diff-row-added">
+                  <td>
+                    <span className="diff-chip diff-added">added</span>
+                  </td>
+                  <td className="mono">{identity(r)}</td>
+                  <td className="muted">—</td>
+                  <td className="mono">{valuesText(r)}</td>
+                </tr>
+              ))}
+              {diff.changed.map(({ before, after }) => (
+                <tr key={`c:${identity(after)}`} className="diff-row-changed">
+                  <td>
+                    <span className="diff-chip diff-changed">changed</span>
+                  </td>
+                  <td className="mono">{identity(after)}</td>
+                  <td className="mono diff-before">{valuesText(before)}</td>
+                  <td className="mono">{valuesText(after)}</td>
+                </tr>
+              ))}
+              {diff.removed.map((r) => (
+                <tr key={`d:${identity(r)}`} className="diff-row-removed">
+                  <td>
+                    <span className="diff-chip diff-removed">deleted</span>
+                  </td>
+                  <td className="mono">{identity(r)}</td>
+                  <td className="mono diff-before">{valuesText(r)}</td>
+                  <td className="muted">—</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ExportSection({ zoneName, records }: { zoneName: string; records: ResourceRecordSet[] | undefined }) {
+  const base = zoneName.replace(/\.$/, '');
+  const batchSize = records ? exportChangeBatch(records, zoneName).Changes.length : 0;
+  return (
+    <section className="panel-section export-section" aria-labelledby="export-h">
+      <h2 id="export-h" className="section-title">
+        Export
+      </h2>
+      <p className="muted section-help">
+        {records ? `${records.length} record sets in ${base}.` : 'Loading…'}
+      </p>
+      <div className="export-actions">
+        <button
+          type="button"
+          className="button"
+          disabled={!records?.length}
+          onClick={() => records && downloadText(`${base}.rrsets.json`, exportListing(records))}
+        >
+          Download listing (JSON)
+        </button>
+        <p className="field-help">
+          As <code>aws route53 list-resource-record-sets</code> prints it; import it here to restore.
+        </p>
+        <button
+          type="button"
+          className="button"
+          disabled={!batchSize}
+          onClick={() =>
+            records &&
+            downloadText(
+              `${base}.change-batch.json`,
+              `${JSON.stringify(exportChangeBatch(records, zoneName), null, 2)}\n`,
+            )
+          }
+        >
+          Download change batch
+        </button>
+        <p className="field-help">
+          UPSERT of every set except the apex NS/SOA, for{' '}
+          <code>aws route53 change-resource-record-sets --change-batch file://…</code>
+          {batchSize > ROUTE53_MAX_CHANGES &&
+            ` (${batchSize} changes: Route 53 takes at most ${ROUTE53_MAX_CHANGES} per call, so split it)`}
+          .
+        </p>
+      </div>
+    </section>
+  );
+}
+

@@ -1,0 +1,58 @@
+import { useId, useState } from 'react';
+import type { LegendEntry } from '../lib/catchment-model';
+
+/** Share as a short percentage: "62%", "0.4%", "<0.1%", "0%". */
+export function formatShare(share: number): string {
+  if (share <= 0) return '0%';
+  const pct = share * 100;
+  if (pct < 0.1) return '<0.1%';
+  if (pct < 10) return `${pct.toFixed(1)}%`;
+  return `${Math.round(pct)}%`;
+}
+
+/** Region colour → code, set id and share of land routed there; collapsible to stay out of the way. */
+export function CatchmentLegend({
+  entries,
+  landShares,
+}: {
+  entries: LegendEntry[];
+  /** Shares are of land area (else of the whole map, until the land mask is ready). */
+  landShares: boolean;
+}) {
+  const [open, setOpen] = useState(true);
+  const listId = useId();
+  return (
+    <section className="atlas-legend" aria-label="Catchment legend">
+      <button
+        type="button"
+        className="atlas-legend-toggle"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Catchment{' '}
+        <span className="atlas-legend-hint">{landShares ? 'share of land' : 'share of map'}</span>
+      </button>
+      {open && (
+        <ul id={listId} className="atlas-legend-list">
+          {entries.map((e) => (
+            <li
+              key={`${e.region}|${e.setIdentifier}`}
+              className={e.healthy ? 'atlas-legend-item' : 'atlas-legend-item is-unhealthy'}
+              data-region={e.region}
+            >
+              <span
+                className="atlas-legend-swatch"
+                style={{ background: e.color }}
+                aria-hidden="true"
+              />
+              <span className="atlas-legend-code">{e.region}</span>
+              <span className="atlas-legend-set">{e.setIdentifier}</span>
+              <span className="atlas-legend-share">{formatShare(e.share)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

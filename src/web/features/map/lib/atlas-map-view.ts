@@ -1,0 +1,511 @@
+import {
+  type GeoJSONSource,
+  type LngLatBoundsLike,
+  Map as MapLibreMap,
+  type MapMouseEvent,
+  Marker,
+  NavigationControl,
+  setWorkerUrl,
+} from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Topology } from 'topojson-specification';
+import countriesUrl from 'world-atlas/countries-50m.json?url';
+import type { GeoPoint, Region } from '../../../../engine/types';
+import { type Basemap, basemapFromTopology } from './basemap';
+import { type CatchmentGrid, MERCATOR_MAX_LAT, mercatorY, paintCatchment } from './catchment';
+import { type LabelRequest, placeLabels } from './label-placement';
+import {
+  catchmentLayer,
+  LAYER,
+  type MapPalette,
+  type MapTheme,
+  mapStyle,
+  PALETTE_CSS_VARS,
+  PALETTES,
+  SOURCE,
+  themedPaint,
+} from './layers';
+import { clientArc, clientPoint, type RecordMarker, regionDots } from './to-geojson';
+
+/**
+ * The one imperative wrapper around maplibre: it owns the Map, adds the sources once, and
+ * updates them with setData; React hands it plain data. Everything it draws comes from the
+ * pure functions in to-geojson.ts, catchment.ts and label-placement.ts.
+ */
+
+setWorkerUrl(workerUrl);
+
+declare global {
+  interface Window {
+    /** The live map, for tests and debugging (project/unproject a point). */
+    __atlasMap?: MapLibreMap;
+  }
+}
+
+/** Size of the catchment image (Mercator square), px: sharp at the zooms the atlas is used at. */
+const CATCHMENT_IMAGE_PX = 2048;
+
+const WORLD_BOUNDS: LngLatBoundsLike = [
+  [-180, -MERCATOR_MAX_LAT],
+  [180, MERCATOR_MAX_LAT],
+];
+
+const CATCHMENT_CORNERS: [[number, number], [number, number], [number, number], [number, number]] =
+  [
+    [-180, MERCATOR_MAX_LAT],
+    [180, MERCATOR_MAX_LAT],
+    [180, -MERCATOR_MAX_LAT],
+    [-180, -MERCATOR_MAX_LAT],
+  ];
+
+let basemapPromise: Promise<Basemap> | null = null;
+
+/** The basemap, fetched and converted once per page (it never changes). */
+export function loadBasemap(): Promise<Basemap> {
+  basemapPromise ??= fetch(countriesUrl)
+    .then((res) => {
+      if (!res.ok) throw new Error(`basemap: HTTP ${res.status}`);
+      return res.json() as Promise<Topology>;
+    })
+    .then(basemapFromTopology)
+    .catch((e: unknown) => {
+      basemapPromise = null;
+      throw e;
+    });
+  return basemapPromise;
+}
+
+/** The palette for a theme, with any `--map-*` CSS variables the app's theme defines. */
+export function resolvePalette(theme: MapTheme): MapPalette {
+  const base = { ...PALETTES[theme] };
+  if (typeof window === 'undefined') return base;
+  const css = getComputedStyle(document.documentElement);
+  for (const [key, name] of Object.entries(PALETTE_CSS_VARS)) {
+    const v = css.getPropertyValue(name).trim();
+    if (v) (base as Record<string, unknown>)[key] = v;
+  }
+  return base;
+}
+
+export interface AtlasMapViewOptions {
+  container: HTMLElement;
+  theme: MapTheme;
+  onClick?: (p: GeoPoint) => void;
+  onMarkerClick?: (m: RecordMarker) => void;
+  /** Called once: style loaded, basemap drawn, first idle. */
+  onReady?: () => void;
+  onError?: (e: Error) => void;
+}
+
+interface MarkerEntry {
+  marker: Marker;
+  el: HTMLButtonElement;
+  label: HTMLSpanElement;
+  data: RecordMarker;
+  size: { width: number; height: number } | null;
+}
+
+export class AtlasMapView {
+  readonly map: MapLibreMap;
+  private readonly container: HTMLElement;
+  private readonly markers = new Map<string, MarkerEntry>();
+  private chosenRegion: string | null = null;
+  private onMarkerClick: ((m: RecordMarker) => void) | undefined;
+  private onClick: ((p: GeoPoint) => void) | undefined;
+  private basemap: Basemap | null = null;
+  private landMask: HTMLCanvasElement | null = null;
+  private catchmentCanvas: HTMLCanvasElement | null = null;
+  private pendingCatchment: { grid: CatchmentGrid; colors: [number, number, number][] } | null =
+    null;
+  private clientLabel: Marker | null = null;
+  private styleLoaded = false;
+  private destroyed = false;
+  private placeScheduled = 0;
+
+  constructor(opts: AtlasMapViewOptions) {
+    this.container = opts.container;
+    this.onClick = opts.onClick;
+    this.onMarkerClick = opts.onMarkerClick;
+    const palette = resolvePalette(opts.theme);
+    this.map = new MapLibreMap({
+      container: opts.container,
+      style: mapStyle(palette),
+      bounds: [
+        [-150, -50],
+        [165, 68],
+      ],
+      minZoom: 0.3,
+      maxZoom: 8,
+      maxBounds: [
+        [-540, -MERCATOR_MAX_LAT],
+        [540, MERCATOR_MAX_LAT],
+      ],
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      // Lets tests and screenshots read the canvas after a frame.
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      attributionControl: {
+        compact: true,
+        customAttribution: 'Basemap: Natural Earth (public domain) via world-atlas',
+      },
+      fadeDuration: 0,
+    });
+    this.map.touchZoomRotate.disableRotation();
+    this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
+    window.__atlasMap = this.map;
+
+    const basemap = loadBasemap();
+    this.map.on('load', () => {
+      this.styleLoaded = true;
+      basemap
+        .then((b) => {
+          if (this.destroyed) return;
+          this.applyBasemap(b);
+          this.map.once('idle', () => {
+            if (this.destroyed) return;
+            this.container.dataset.mapLoaded = 'true';
+            opts.onReady?.();
+          });
+        })
+        .catch((e: unknown) => opts.onError?.(e instanceof Error ? e : new Error(String(e))));
+    });
+    this.map.on('click', (e: MapMouseEvent) => {
+      const target = e.originalEvent.target;
+      // A click on a marker bubbles here too; the marker handles it.
+      if (target instanceof Element && target.closest('.atlas-marker')) return;
+      const ll = e.lngLat.wrap();
+      this.onClick?.({ lat: ll.lat, lon: ll.lng });
+    });
+    this.map.on('mousemove', LAYER.regions, (e) => {
+      const f = e.features?.[0];
+      const p = f?.properties as { code?: string; name?: string } | undefined;
+      this.map.getCanvas().title = p?.code ? `${p.code} — ${p.name ?? ''}` : '';
+    });
+    this.map.on('mouseleave', LAYER.regions, () => {
+      this.map.getCanvas().title = '';
+    });
+    this.map.on('moveend', () => this.scheduleLabelPlacement());
+    this.map.on('resize', () => this.scheduleLabelPlacement());
+    // Render-time errors (none expected: every source is local) are logged, not fatal.
+    this.map.on('error', (e) => console.error('map:', e.error.message));
+  }
+
+  setHandlers(h: { onClick?: (p: GeoPoint) => void; onMarkerClick?: (m: RecordMarker) => void }) {
+    this.onClick = h.onClick;
+    this.onMarkerClick = h.onMarkerClick;
+  }
+
+  private geojson(id: string): GeoJSONSource | undefined {
+    return this.map.getSource<GeoJSONSource>(id);
+  }
+
+  private whenStyle(fn: () => void): void {
+    if (this.styleLoaded) fn();
+    else this.map.once('load', fn);
+  }
+
+  private applyBasemap(b: Basemap): void {
+    this.basemap = b;
+    this.geojson(SOURCE.countries)?.setData(b.countries);
+    this.geojson(SOURCE.borders)?.setData(b.borders);
+    this.geojson(SOURCE.coastlines)?.setData(b.coastlines);
+    if (this.pendingCatchment) {
+      const { grid, colors } = this.pendingCatchment;
+      this.pendingCatchment = null;
+      this.setCatchment(grid, colors);
+    }
+  }
+
+  setTheme(theme: MapTheme): void {
+    const paint = themedPaint(resolvePalette(theme));
+    this.whenStyle(() => {
+      for (const [layer, props] of Object.entries(paint)) {
+        if (!this.map.getLayer(layer)) continue;
+        for (const [prop, value] of Object.entries(props)) setPaint(this.map, layer, prop, value);
+      }
+    });
+  }
+
+  setRegions(regions: readonly Region[], activeCodes: readonly string[]): void {
+    const data = regionDots(regions, activeCodes);
+    this.whenStyle(() => this.geojson(SOURCE.regions)?.setData(data));
+  }
+
+  /** Labelled, focusable markers for the records of the selected name. */
+  setMarkers(list: readonly RecordMarker[], chosenRegion: string | null): void {
+    this.chosenRegion = chosenRegion;
+    const keep = new Set(list.map((m) => m.key));
+    for (const [key, entry] of this.markers) {
+      if (!keep.has(key)) {
+        entry.marker.remove();
+        this.markers.delete(key);
+      }
+    }
+    for (const data of list) {
+      let entry = this.markers.get(data.key);
+      if (!entry) {
+        const el = document.createElement('button');
+        el.type = 'button';
+        el.className = 'atlas-marker';
+        const dot = document.createElement('span');
+        dot.className = 'atlas-marker-dot';
+        dot.setAttribute('aria-hidden', 'true');
+        const label = document.createElement('span');
+        label.className = 'atlas-marker-label';
+        label.setAttribute('aria-hidden', 'true');
+        el.append(dot, label);
+        const created: MarkerEntry = {
+          marker: new Marker({ element: el, anchor: 'center' }),
+          el,
+          label,
+          data,
+          size: null,
+        };
+        el.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          this.onMarkerClick?.(created.data);
+        });
+        created.marker.setLngLat([data.lon, data.lat]).addTo(this.map);
+        this.markers.set(data.key, created);
+        entry = created;
+      }
+      entry.data = data;
+      fillMarker(entry, data, data.region === chosenRegion);
+      entry.marker.setLngLat([data.lon, data.lat]);
+    }
+    this.scheduleLabelPlacement();
+  }
+
+  private scheduleLabelPlacement(): void {
+    if (this.placeScheduled || this.destroyed) return;
+    this.placeScheduled = requestAnimationFrame(() => {
+      this.placeScheduled = 0;
+      this.placeLabels();
+    });
+  }
+
+  /** Re-run label placement for the current view (labels never cover each other). */
+  private placeLabels(): void {
+    const requests: LabelRequest[] = [];
+    const canvas = this.map.getCanvas();
+    for (const [key, e] of this.markers) {
+      e.size ??= measureLabel(e.label);
+      const p = this.map.project([e.data.lon, e.data.lat]);
+      requests.push({
+        id: key,
+        x: p.x,
+        y: p.y,
+        width: e.size.width,
+        height: e.size.height,
+        priority: e.data.region === this.chosenRegion ? 2 : e.data.healthy ? 1 : 0,
+      });
+    }
+    const sides = placeLabels(requests, {
+      width: canvas.clientWidth,
+      height: canvas.clientHeight,
+    });
+    for (const [key, e] of this.markers) {
+      const side = sides[key] ?? null;
+      e.el.dataset.side = side ?? 'none';
+      e.el.classList.toggle('is-collapsed', side === null);
+    }
+  }
+
+  /** The client point, its label, and the great-circle arc to the chosen region. */
+  setClient(
+    client: (GeoPoint & { label: string }) | null | undefined,
+    chosen: Region | null | undefined,
+  ): void {
+    const point = clientPoint(client);
+    const arc = clientArc(client, chosen);
+    this.whenStyle(() => {
+      this.geojson(SOURCE.client)?.setData(point);
+      this.geojson(SOURCE.arc)?.setData(arc);
+    });
+    if (!client) {
+      this.clientLabel?.remove();
+      this.clientLabel = null;
+      return;
+    }
+    if (!this.clientLabel) {
+      const el = document.createElement('div');
+      el.className = 'atlas-client-label';
+      this.clientLabel = new Marker({ element: el, anchor: 'bottom', offset: [0, -10] });
+      this.clientLabel.setLngLat([client.lon, client.lat]).addTo(this.map);
+    }
+    this.clientLabel.getElement().textContent = client.label;
+    this.clientLabel.setLngLat([client.lon, client.lat]);
+  }
+
+  /**
+   * Paint the catchment grid over land only: the grid is drawn into a Mercator-square canvas
+   * and kept where the land mask (countries rasterised at the same size) is opaque.
+   */
+  setCatchment(grid: CatchmentGrid | null, colors: [number, number, number][]): void {
+    if (!grid) {
+      this.whenStyle(() => this.removeCatchment());
+      this.container.dataset.catchmentReady = 'false';
+      return;
+    }
+    if (!this.basemap) {
+      this.pendingCatchment = { grid, colors };
+      return;
+    }
+    const basemap = this.basemap;
+    this.whenStyle(() => {
+      if (!this.landMask) this.landMask = rasteriseLand(basemap, CATCHMENT_IMAGE_PX);
+      const cells = document.createElement('canvas');
+      cells.width = grid.width;
+      cells.height = grid.height;
+      const cctx = cells.getContext('2d');
+      if (!cctx) return;
+      const img = cctx.createImageData(grid.width, grid.height);
+      paintCatchment(grid, colors, 255, img.data);
+      cctx.putImageData(img, 0, 0);
+
+      const out = document.createElement('canvas');
+      out.width = CATCHMENT_IMAGE_PX;
+      out.height = CATCHMENT_IMAGE_PX;
+      const ctx = out.getContext('2d');
+      if (!ctx) return;
+      ctx.drawImage(this.landMask, 0, 0);
+      ctx.globalCompositeOperation = 'source-in';
+      // Cells stay crisp squares; the land mask gives smooth coasts.
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(cells, 0, 0, CATCHMENT_IMAGE_PX, CATCHMENT_IMAGE_PX);
+      ctx.globalCompositeOperation = 'source-over';
+
+      // A static canvas source copies pixels once: replace the source to show new pixels.
+      this.removeCatchment();
+      this.catchmentCanvas = out;
+      this.map.addSource(SOURCE.catchment, {
+        type: 'canvas',
+        canvas: out,
+        coordinates: CATCHMENT_CORNERS,
+        animate: false,
+      });
+      this.map.addLayer(catchmentLayer, LAYER.borders);
+      const paint = themedPaint(resolvePalette(currentTheme(this.container)))[LAYER.catchment];
+      for (const [prop, value] of Object.entries(paint ?? {})) {
+        setPaint(this.map, LAYER.catchment, prop, value);
+      }
+      this.map.once('idle', () => {
+        if (this.catchmentCanvas === out) this.container.dataset.catchmentReady = 'true';
+      });
+    });
+  }
+
+  private removeCatchment(): void {
+    if (this.map.getLayer(LAYER.catchment)) this.map.removeLayer(LAYER.catchment);
+    if (this.map.getSource(SOURCE.catchment)) this.map.removeSource(SOURCE.catchment);
+    this.catchmentCanvas = null;
+  }
+
+  /** A 0/1 land mask of the given grid size (for land-area shares). Null before the basemap. */
+  landMaskFor(width: number, height: number): Uint8Array | null {
+    if (!this.basemap) return null;
+    const c = rasteriseLand(this.basemap, width, height);
+    const ctx = c.getContext('2d');
+    if (!ctx) return null;
+    const px = ctx.getImageData(0, 0, width, height).data;
+    const mask = new Uint8Array(width * height);
+    for (let i = 0; i < mask.length; i++) mask[i] = (px[i * 4 + 3] ?? 0) > 127 ? 1 : 0;
+    return mask;
+  }
+
+  whenBasemap(): Promise<void> {
+    return loadBasemap().then(() => undefined);
+  }
+
+  fitWorld(): void {
+    this.map.fitBounds(WORLD_BOUNDS, { padding: 8, animate: false });
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.placeScheduled) cancelAnimationFrame(this.placeScheduled);
+    for (const e of this.markers.values()) e.marker.remove();
+    this.markers.clear();
+    this.clientLabel?.remove();
+    if (window.__atlasMap === this.map) window.__atlasMap = undefined;
+    this.map.remove();
+  }
+}
+
+/** Paint properties come from layers.ts as plain data; maplibre types each name separately. */
+function setPaint(map: MapLibreMap, layer: string, prop: string, value: unknown): void {
+  (map.setPaintProperty as (l: string, p: string, v: unknown) => void).call(
+    map,
+    layer,
+    prop,
+    value,
+  );
+}
+
+function currentTheme(el: HTMLElement): MapTheme {
+  return el.closest('[data-map-theme="dark"]') ? 'dark' : 'light';
+}
+
+function fillMarker(entry: MarkerEntry, data: RecordMarker, chosen: boolean): void {
+  const { el, label } = entry;
+  el.setAttribute('aria-label', data.ariaLabel);
+  el.title = `${data.region} (${data.regionName}) — ${data.setIdentifier}: ${data.values.join(', ')}${
+    data.healthy ? '' : ' — unhealthy'
+  }`;
+  el.style.setProperty('--region-color', data.color);
+  el.classList.toggle('is-unhealthy', !data.healthy);
+  el.classList.toggle('is-chosen', chosen);
+  el.dataset.region = data.region;
+  const region = document.createElement('span');
+  region.className = 'atlas-marker-region';
+  region.textContent = data.region;
+  const setId = document.createElement('strong');
+  setId.className = 'atlas-marker-set';
+  setId.textContent = data.setIdentifier;
+  const value = document.createElement('span');
+  value.className = 'atlas-marker-value';
+  const [first = '', ...more] = data.values;
+  value.textContent = more.length > 0 ? `${first} +${more.length}` : first;
+  const parts: HTMLElement[] = [region, setId, value];
+  if (!data.healthy) {
+    const bad = document.createElement('span');
+    bad.className = 'atlas-marker-health';
+    bad.textContent = 'unhealthy';
+    parts.push(bad);
+  }
+  label.replaceChildren(...parts);
+  entry.size = null;
+}
+
+function measureLabel(label: HTMLElement): { width: number; height: number } {
+  const w = label.offsetWidth;
+  const h = label.offsetHeight;
+  return { width: w || 120, height: h || 34 };
+}
+
+/** Countries filled opaque on a transparent Mercator-square canvas (width × height px). */
+function rasteriseLand(b: Basemap, width: number, height = width): HTMLCanvasElement {
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  ctx.fillStyle = '#000';
+  ctx.beginPath();
+  for (const f of b.countries.features) {
+    for (const polygon of f.geometry.coordinates) {
+      for (const ring of polygon) {
+        ring.forEach((p, i) => {
+          const x = (((p[0] ?? 0) + 180) / 360) * width;
+          const y = mercatorY(p[1] ?? 0) * height;
+          if (i === 0) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        });
+        ctx.closePath();
+      }
+    }
+  }
+  ctx.fill('evenodd');
+  return c;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceRecordSet } from '../../../../engine/types';
+import { latAtMercatorY } from './catchment';
+import { buildCatchment, legendEntries } from './catchment-model';
+
+const rec = (
+  set: string,
+  region: string,
+  extra: Partial<ResourceRecordSet> = {},
+): ResourceRecordSet => ({
+  Name: 'app.example.com.',
+  Type: 'A',
+  SetIdentifier: set,
+  Region: region,
+  TTL: 60,
+  ResourceRecords: [{ Value: '192.0.2.1' }],
+  ...extra,
+});
+
+/** The record set id chosen at the grid cell nearest to lat/lon. */
+function setAt(model: NonNullable<ReturnType<typeof buildCatchment>>, lat: number, lon: number) {
+  const { width, height, cells } = model.grid;
+  const col = Math.floor(((lon + 180) / 360) * width);
+  let row = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < height; r++) {
+    const d = Math.abs(latAtMercatorY((r + 0.5) / height) - lat);
+    if (d < best) {
+      best = d;
+      row = r;
+    }
+  }
+  return model.records[cells[row * width + col] ?? -1]?.SetIdentifier;
+}
+
+const app = [rec('oregon', 'us-west-2'), rec('singapore', 'ap-southeast-1')];
+
+describe('buildCatchment (the engine, in the browser)', () => {
+  it('routes London to us-west-2 and Tokyo to ap-southeast-1 for the demo app layout', () => {
+    const m = buildCatchment(app, undefined, 256);
+    if (!m) throw new Error('no model');
+    expect(setAt(m, 51.5, -0.13)).toBe('oregon');
+    expect(setAt(m, 35.68, 139.69)).toBe('singapore');
+    expect(setAt(m, -33.87, 151.21)).toBe('singapore');
+  });
+
+  it('moves the catchment when a health-checked record is unhealthy', () => {
+    const layout = [
+      rec('oregon', 'us-west-2'),
+      rec('singapore', 'ap-southeast-1', { HealthCheckId: 'hc' }),
+    ];
+    const m = buildCatchment(layout, { singapore: false }, 128);
+    if (!m) throw new Error('no model');
+    expect(setAt(m, 35.68, 139.69)).toBe('oregon');
+    const legend = legendEntries(m, null, { singapore: false });
+    expect(legend[0]).toMatchObject({ region: 'us-west-2', share: 1 });
+    expect(legend[1]).toMatchObject({ region: 'ap-southeast-1', share: 0, healthy: false });
+  });
+
+  it('has a legend row per record with shares adding up to 1', () => {
+    const m = buildCatchment(app, undefined, 128);
+    if (!m) throw new Error('no model');
+    const legend = legendEntries(m);
+    expect(legend.map((e) => e.region).sort()).toEqual(['ap-southeast-1', 'us-west-2']);
+    expect(legend.reduce((s, e) => s + e.share, 0)).toBeCloseTo(1, 9);
+    expect(legend.every((e) => e.share > 0.2)).toBe(true);
+  });
+
+  it('is null without latency records', () => {
+    expect(buildCatchment([{ Name: 'a.', Type: 'A', TTL: 1, ResourceRecords: [] }])).toBeNull();
+  });
+});

@@ -1,0 +1,72 @@
+import { compileRouting } from '../../../../engine/select-record';
+import type { ResourceRecordSet } from '../../../../engine/types';
+import { regionColor, regionColorRgb } from '../../../lib/region-colors';
+import { type CatchmentGrid, catchmentShares, computeCatchment } from './catchment';
+
+/**
+ * The catchment of one record layout, computed in the browser with the engine's own compiled
+ * routing (the same code the server answers with), plus what the legend shows.
+ */
+
+export interface CatchmentModel {
+  grid: CatchmentGrid;
+  /** The compiled record list the grid's indices point into. */
+  records: ResourceRecordSet[];
+  /** Colour per record index, [r, g, b]. */
+  colors: [number, number, number][];
+}
+
+export interface LegendEntry {
+  region: string;
+  setIdentifier: string;
+  color: string;
+  /** Share of land area routed to this record, 0–1. */
+  share: number;
+  healthy: boolean;
+}
+
+/** Grid size, cells: ~0.35° of longitude per column at 1024. */
+export const CATCHMENT_GRID_SIZE = 1024;
+
+/**
+ * Route every grid cell. `health` is keyed by SetIdentifier (false = unhealthy); as in Route 53
+ * it is asked only for records with a health check, and when none is healthy all count.
+ */
+export function buildCatchment(
+  records: readonly ResourceRecordSet[],
+  health?: Readonly<Record<string, boolean>>,
+  size = CATCHMENT_GRID_SIZE,
+): CatchmentModel | null {
+  const latency = records.filter((r) => r.Region !== undefined);
+  if (latency.length === 0) return null;
+  const compiled = compileRouting(latency);
+  const healthy = health
+    ? (i: number) => health[compiled.records[i]?.SetIdentifier ?? ''] !== false
+    : undefined;
+  const grid = computeCatchment(
+    (lat, lon) => compiled.selectIndex(lat, lon, healthy),
+    size,
+    size,
+    6,
+  );
+  const colors = compiled.records.map((r) => regionColorRgb(r.Region ?? ''));
+  return { grid, records: compiled.records, colors };
+}
+
+/** Legend rows, largest share first; records that win nowhere are listed last with 0. */
+export function legendEntries(
+  model: CatchmentModel,
+  landMask?: Uint8Array | null,
+  health?: Readonly<Record<string, boolean>>,
+): LegendEntry[] {
+  const shares = catchmentShares(model.grid, model.records.length, landMask);
+  return model.records
+    .map((r, i) => ({
+      region: r.Region ?? '',
+      setIdentifier: r.SetIdentifier ?? '',
+      color: regionColor(r.Region ?? ''),
+      share: shares[i] ?? 0,
+      healthy: health?.[r.SetIdentifier ?? ''] !== false,
+    }))
+    .sort((a, b) => b.share - a.share || a.region.localeCompare(b.region));
+}

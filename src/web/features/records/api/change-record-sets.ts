@@ -1,0 +1,51 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { planChangeBatch } from '../../../../engine/change-batch';
+import type { ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
+import { type ChangeInfoResponse, ChangeInfoResponseSchema } from '../../../../shared/rrset';
+import { apiFetch } from '../../../lib/api-client';
+import { applyPlan, existingLookup } from '../lib/apply-plan';
+import { recordSetsQueryKey, zoneQueryKey } from './get-record-sets';
+
+/** POST a Route 53 change batch; all or nothing on the server. */
+export function changeRecordSets(zoneId: string, batch: ChangeBatch): Promise<ChangeInfoResponse> {
+  return apiFetch(
+    `/zones/${encodeURIComponent(zoneId)}/rrsets`,
+    { method: 'POST', body: batch },
+    ChangeInfoResponseSchema,
+  );
+}
+
+interface Snapshot {
+  previous: ResourceRecordSet[] | undefined;
+}
+
+/**
+ * Saves a change batch with an optimistic cache update: the table shows the result at once,
+ * rolls back if the server refuses, and re-fetches either way.
+ */
+export function useChangeRecordSets(zoneId: string, zoneName: string) {
+  const qc = useQueryClient();
+  const key = recordSetsQueryKey(zoneId);
+  return useMutation<ChangeInfoResponse, Error, ChangeBatch, Snapshot>({
+    mutationKey: ['change-record-sets', zoneId],
+    mutationFn: (batch) => changeRecordSets(zoneId, batch),
+    onMutate: async (batch) => {
+      await qc.cancelQueries({ queryKey: key });
+      const previous = qc.getQueryData<ResourceRecordSet[]>(key);
+      if (previous) {
+        const planned = planChangeBatch(zoneName, batch, existingLookup(previous));
+        if (planned.ok) qc.setQueryData(key, applyPlan(previous, planned.plan));
+      }
+      return { previous };
+    },
+    onError: (_err, _batch, ctx) => {
+      if (ctx?.previous) qc.setQueryData(key, ctx.previous);
+    },
+    onSettled: async () => {
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: zoneQueryKey(zoneId) }),
+        qc.invalidateQueries({ queryKey: ['zones'], exact: true }),
+      ]);
+    },
+  });
+}

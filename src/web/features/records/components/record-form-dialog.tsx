@@ -1,0 +1,418 @@
+import { type FormEvent, type ReactNode, useId, useMemo, useState } from 'react';
+import { planChangeBatch } from '../../../../engine/change-batch';
+import { displayName, normalizeName } from '../../../../engine/names';
+import { REGIONS } from '../../../../engine/regions';
+import { LATENCY_RECORD_TYPES, type ResourceRecordSet } from '../../../../engine/types';
+import { validateRecordSet } from '../../../../engine/validate-record';
+import { Combobox, type ComboboxOption } from '../../../components/combobox';
+import { Dialog } from '../../../components/dialog';
+import { useToast } from '../../../components/toast';
+import { ApiError, errorMessage } from '../../../lib/api-client';
+import { useChangeRecordSets } from '../api/change-record-sets';
+import { existingLookup } from '../lib/apply-plan';
+import {
+  batchForSave,
+  EMPTY_RECORD_FORM,
+  type FieldErrors,
+  fieldForPath,
+  formChangeIndex,
+  formToRecordSet,
+  groupErrors,
+  type RecordFormField,
+  type RecordFormValues,
+  recordSetToForm,
+  VALUE_PLACEHOLDERS,
+} from '../lib/record-form-model';
+
+export interface RecordFormDialogProps {
+  zoneId: string;
+  zoneName: string;
+  /** The zone as cached (what live validation checks against). */
+  records: readonly ResourceRecordSet[];
+  /** null: create a new record. */
+  original: ResourceRecordSet | null;
+  /** Prefill for a new record (e.g. the selected name and type). */
+  defaults?: Partial<RecordFormValues>;
+  onClose: () => void;
+  /** After the server accepted the change; gets the saved record. */
+  onSaved?: (r: ResourceRecordSet) => void;
+}
+
+const FIELD_LABELS: Record<RecordFormField, string> = {
+  name: 'Name',
+  type: 'Type',
+  setIdentifier: 'Set ID',
+  region: 'Region',
+  ttl: 'TTL',
+  values: 'Values',
+  healthCheckId: 'Health check ID',
+  alias: 'Alias',
+  aliasDnsName: 'Alias DNS name',
+  aliasHostedZoneId: 'Alias hosted zone ID',
+};
+
+interface Validation {
+  errors: FieldErrors;
+  count: number;
+}
+
+/** Run the engine's rules on what the form would send, exactly as the server will. */
+function validate(
+  values: RecordFormValues,
+  zoneName: string,
+  records: readonly ResourceRecordSet[],
+  original: ResourceRecordSet | null,
+): Validation {
+  const problems: { field?: string; message: string }[] = [];
+  const candidate = formToRecordSet(values, zoneName);
+  try {
+    const action = original ? 'UPSERT' : 'CREATE';
+    problems.push(...validateRecordSet(zoneName, candidate, { action }));
+    const batch = batchForSave(candidate, original);
+    const planned = planChangeBatch(zoneName, batch, existingLookup(records));
+    if (!planned.ok) {
+      const mine = formChangeIndex(batch);
+      for (const e of planned.errors) {
+        if (e.change === mine) problems.push(e);
+        else problems.push({ message: `${e.field}: ${e.message}` });
+      }
+    }
+  } catch (e) {
+    problems.push({ message: `Validation is unavailable: ${errorMessage(e)}` });
+  }
+  // Plainer words for the form's own required fields, unless the engine already named them.
+  const flagged = new Set(problems.map((p) => fieldForPath(p.field)));
+  const local = (field: RecordFormField, path: string, message: string) => {
+    if (!flagged.has(field)) problems.push({ field: path, message });
+  };
+  if (values.setIdentifier.trim() === '')
+    local('setIdentifier', 'SetIdentifier', 'Set ID is required: a name for this record, e.g. oregon');
+  if (values.region === '') local('region', 'Region', 'Choose the region this record answers for');
+  if (!values.alias && values.ttl.trim() !== '' && !/^\d+$/.test(values.ttl.trim()))
+    local('ttl', 'TTL', `"${values.ttl}" is not a whole number of seconds`);
+  if (!values.alias && values.values.trim() === '')
+    local('values', 'ResourceRecords', 'Enter at least one value, one per line');
+  const errors = groupErrors(problems);
+  const count = Object.values(errors).reduce((n, l) => n + (l?.length ?? 0), 0);
+  return { errors, count };
+}
+
+/** Create or edit one latency record; validated live with the engine, saved as one change batch. */
+export function RecordFormDialog(props: RecordFormDialogProps) {
+  const { zoneId, zoneName, records, original, defaults, onClose, onSaved } = props;
+  const toast = useToast();
+  const ids = useId();
+  const id = (f: string) => `${ids}-${f}`;
+  const [values, setValues] = useState<RecordFormValues>(() =>
+    original ? recordSetToForm(original, zoneName) : { ...EMPTY_RECORD_FORM, ...defaults },
+  );
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const save = useChangeRecordSets(zoneId, zoneName);
+
+  const live = useMemo(() => validate(values, zoneName, records, original), [values, zoneName, records, original]);
+  const fqdn = displayName(normalizeName(formToRecordSet(values, zoneName).Name));
+
+  const usedRegions = useMemo(() => {
+    const name = normalizeName(formToRecordSet(values, zoneName).Name);
+    const used = new Map<string, string>();
+    for (const r of records) {
+      if (!r.Region || r.Type !== values.type || normalizeName(r.Name) !== name) continue;
+      if (original && r.SetIdentifier === original.SetIdentifier && normalizeName(original.Name) === name && original.Type === r.Type)
+        continue;
+      used.set(r.Region, r.SetIdentifier ?? '');
+    }
+    return used;
+  }, [records, values, zoneName, original]);
+
+  const regionOptions = useMemo<ComboboxOption[]>(
+    () =>
+      REGIONS.map((r) => {
+        const usedBy = usedRegions.get(r.code);
+        return {
+          value: r.code,
+          label: r.code,
+          detail: `${r.name} · ${r.city}`,
+          note: usedBy !== undefined ? `in use by ${usedBy}` : r.china ? 'China account' : undefined,
+          unavailable: usedBy !== undefined,
+        };
+      }),
+    [usedRegions],
+  );
+
+  function set<K extends keyof RecordFormValues>(field: K, value: RecordFormValues[K]) {
+    setValues((v) => {
+      const next = { ...v, [field]: value };
+      // A region picked while the set id is still empty names the record after the region.
+      if (field === 'region' && v.setIdentifier === '' && typeof value === 'string') next.setIdentifier = value;
+      return next;
+    });
+    touch(field);
+    if (Object.keys(serverErrors).length) setServerErrors({});
+  }
+
+  function touch(field: string) {
+    setTouched((t) => (t.has(field) ? t : new Set(t).add(field)));
+  }
+
+  const shown = (f: RecordFormField | 'form'): string[] => {
+    const server = serverErrors[f] ?? [];
+    const local = f === 'form' || touched.has(f) ? (live.errors[f] ?? []) : [];
+    return [...server, ...local.filter((m) => !server.includes(m))];
+  };
+  const pendingFields = (Object.keys(live.errors) as (RecordFormField | 'form')[]).filter(
+    (f) => f !== 'form' && !touched.has(f),
+  ) as RecordFormField[];
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (live.count > 0 || save.isPending) return;
+    const next = formToRecordSet(values, zoneName);
+    const batch = batchForSave(next, original);
+    save.mutate(batch, {
+      onSuccess: () => {
+        toast.show(original ? `Saved ${fqdn} ${values.type} ${values.setIdentifier}` : `Created ${fqdn} ${values.type} ${values.setIdentifier}`, 'success');
+        onSaved?.(next);
+        onClose();
+      },
+      onError: (err) => {
+        if (err instanceof ApiError && err.details.length) {
+          const mine = formChangeIndex(batch);
+          const details = err.details.filter((d) => d.change === undefined || d.change === mine);
+          setServerErrors(groupErrors(details.length ? details : err.details));
+          setTouched(new Set(Object.keys(FIELD_LABELS)));
+        } else {
+          setServerErrors({ form: [`The server refused the change: ${errorMessage(err)}`] });
+        }
+      },
+    });
+  }
+
+  const formErrors = shown('form');
+  const fieldProps = (f: RecordFormField) => {
+    const errs = shown(f);
+    return {
+      id: id(f),
+      'aria-invalid': errs.length ? true : undefined,
+      'aria-describedby': [errs.length ? id(`${f}-error`) : '', id(`${f}-help`)].filter(Boolean).join(' ') || undefined,
+      onBlur: () => touch(f),
+    };
+  };
+
+  return (
+    <Dialog
+      open
+      title={original ? `Edit ${displayName(original.Name)} ${original.Type} · ${original.SetIdentifier ?? ''}` : 'New latency record'}
+      onClose={onClose}
+      className="dialog-form"
+    >
+      <form className="form record-form" onSubmit={submit} noValidate aria-label={original ? 'Edit record' : 'New record'}>
+        <div className="form-grid">
+          <Field label="Name" f="name" id={id} errors={shown('name')} help={<>FQDN: <span className="mono">{fqdn}</span></>}>
+            <div className="input-suffix">
+              <input
+                {...fieldProps('name')}
+                className="input mono"
+                value={values.name}
+                placeholder="app (empty or @ for the apex)"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => set('name', e.target.value)}
+              />
+              <span className="input-suffix-text mono" aria-hidden="true">
+                .{zoneName.replace(/\.$/, '')}
+              </span>
+            </div>
+          </Field>
+          <Field label="Type" f="type" id={id} errors={shown('type')}>
+            <select {...fieldProps('type')} className="select" value={values.type} onChange={(e) => set('type', e.target.value)}>
+              {LATENCY_RECORD_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Set ID" f="setIdentifier" id={id} errors={shown('setIdentifier')} help="Unique for this name and type, 1–128 characters">
+            <input
+              {...fieldProps('setIdentifier')}
+              className="input mono"
+              value={values.setIdentifier}
+              placeholder="oregon"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => set('setIdentifier', e.target.value)}
+            />
+          </Field>
+          <div className="field">
+            <Combobox
+              id={id('region')}
+              label="Region"
+              options={regionOptions}
+              value={values.region}
+              onChange={(v) => set('region', v)}
+              onBlur={() => touch('region')}
+              placeholder="Search code, name or city"
+              invalid={shown('region').length > 0}
+              describedBy={shown('region').length ? id('region-error') : id('region-help')}
+              format={(o) => `${o.value} — ${o.detail ?? ''}`}
+            />
+            <FieldMessages f="region" id={id} errors={shown('region')} help="One latency record per region for this name and type" />
+          </div>
+          <div className="field field-wide">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={values.alias}
+                onChange={(e) => set('alias', e.target.checked)}
+              />
+              Alias to an AWS resource (load balancer, CloudFront, …) instead of values
+            </label>
+          </div>
+          {values.alias ? (
+            <>
+              <Field label="Alias DNS name" f="aliasDnsName" id={id} errors={shown('aliasDnsName')}>
+                <input
+                  {...fieldProps('aliasDnsName')}
+                  className="input mono"
+                  value={values.aliasDnsName}
+                  placeholder="dualstack.my-alb-123.us-west-2.elb.amazonaws.com."
+                  spellCheck={false}
+                  onChange={(e) => set('aliasDnsName', e.target.value)}
+                />
+              </Field>
+              <Field label="Alias hosted zone ID" f="aliasHostedZoneId" id={id} errors={shown('aliasHostedZoneId')}>
+                <input
+                  {...fieldProps('aliasHostedZoneId')}
+                  className="input mono"
+                  value={values.aliasHostedZoneId}
+                  placeholder="Z1H1FL5HABSF5"
+                  spellCheck={false}
+                  onChange={(e) => set('aliasHostedZoneId', e.target.value)}
+                />
+              </Field>
+              <div className="field field-wide">
+                <label className="checkbox">
+                  <input
+                    type="checkbox"
+                    checked={values.aliasEvaluateTargetHealth}
+                    onChange={(e) => set('aliasEvaluateTargetHealth', e.target.checked)}
+                  />
+                  Evaluate target health
+                </label>
+              </div>
+            </>
+          ) : (
+            <>
+              <Field label="TTL (seconds)" f="ttl" id={id} errors={shown('ttl')}>
+                <input
+                  {...fieldProps('ttl')}
+                  className="input num"
+                  inputMode="numeric"
+                  value={values.ttl}
+                  onChange={(e) => set('ttl', e.target.value)}
+                />
+              </Field>
+              <Field label="Values" f="values" id={id} errors={shown('values')} help="One value per line" wide>
+                <textarea
+                  {...fieldProps('values')}
+                  className="input mono"
+                  rows={3}
+                  value={values.values}
+                  placeholder={VALUE_PLACEHOLDERS[values.type] ?? ''}
+                  spellCheck={false}
+                  onChange={(e) => set('values', e.target.value)}
+                />
+              </Field>
+            </>
+          )}
+          <Field label="Health check ID (optional)" f="healthCheckId" id={id} errors={shown('healthCheckId')}>
+            <input
+              {...fieldProps('healthCheckId')}
+              className="input mono"
+              value={values.healthCheckId}
+              placeholder="4a7b0c1e-5f2d-4e8a-9b3c-0d1e2f3a4b5c"
+              spellCheck={false}
+              onChange={(e) => set('healthCheckId', e.target.value)}
+            />
+          </Field>
+        </div>
+        {formErrors.length > 0 && (
+          <div className="form-errors" role="alert">
+            {formErrors.map((m) => (
+              <p key={m}>{m}</p>
+            ))}
+          </div>
+        )}
+        <div className="form-actions">
+          <span className="form-hint" aria-live="polite">
+            {pendingFields.length > 0 && `Still needed: ${pendingFields.map((f) => FIELD_LABELS[f]).join(', ')}`}
+          </span>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={live.count > 0 || save.isPending}>
+            {save.isPending ? 'Saving…' : original ? 'Save changes' : 'Create record'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function FieldMessages({
+  f,
+  id,
+  errors,
+  help,
+}: {
+  f: string;
+  id: (f: string) => string;
+  errors: string[];
+  help?: ReactNode;
+}) {
+  return (
+    <>
+      {errors.length > 0 && (
+        <div id={id(`${f}-error`)} className="field-error">
+          {errors.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      )}
+      {help && (
+        <p id={id(`${f}-help`)} className="field-help">
+          {help}
+        </p>
+      )}
+    </>
+  );
+}
+
+function Field({
+  label,
+  f,
+  id,
+  errors,
+  help,
+  wide,
+  children,
+}: {
+  label: string;
+  f: RecordFormField;
+  id: (f: string) => string;
+  errors: string[];
+  help?: ReactNode;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={wide ? 'field field-wide' : 'field'}>
+      <label htmlFor={id(f)} className="field-label">
+        {label}
+      </label>
+      {children}
+      <FieldMessages f={f} id={id} errors={errors} help={help} />
+    </div>
+  );
+}
