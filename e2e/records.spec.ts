@@ -217,8 +217,8 @@ test.describe('records', () => {
     await page.getByRole('option', { name: /^api\b/ }).click();
     await expect(page).toHaveURL(/name=api\.example\.com/);
     await expect(page.getByRole('heading', { level: 1 })).toContainText('api.example.com');
-    // Keyboard in the name list: Up selects app again.
-    await page.getByRole('listbox', { name: 'Names in this zone' }).press('ArrowUp');
+    // Keyboard in the name list: Down selects app (names sort api, app).
+    await page.getByRole('listbox', { name: 'Names in this zone' }).press('ArrowDown');
     await expect(page).toHaveURL(/name=app\.example\.com/);
 
     // History: [import-export, records (tab), api → app (arrow keys replace, not push)].

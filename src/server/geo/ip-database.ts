@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import ipaddr from 'ipaddr.js';
 import { Reader, type Response } from 'mmdb-lib';
 import type { GeoPoint } from '../../engine/types';
 
@@ -77,6 +76,73 @@ export function isDottedQuad(s: string): boolean {
   return parseDottedQuad(s) >= 0;
 }
 
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * IPv6 text (RFC 4291 forms: `::` once, 1–4 hex digits per group, optional dotted-quad tail)
+ * as eight 16-bit groups, or null. No zone ids: an address with `%` is not a location.
+ */
+export function parseIpv6Groups(s: string): number[] | null {
+  if (s.length < 2 || s.length > 45) return null;
+  const head: number[] = [];
+  const tail: number[] = [];
+  let groups = head;
+  let seenGap = false;
+  let i = 0;
+  const n = s.length;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return null;
+    seenGap = true;
+    groups = tail;
+    i = 2;
+    if (i === n) return [0, 0, 0, 0, 0, 0, 0, 0];
+  }
+  while (i < n) {
+    // A dotted-quad tail takes the last two groups.
+    let j = i;
+    while (j < n && s.charCodeAt(j) !== 58 && s.charCodeAt(j) !== 46) j++;
+    if (j < n && s.charCodeAt(j) === 46) {
+      const v4 = parseDottedQuad(s.slice(i));
+      if (v4 < 0) return null;
+      groups.push(v4 >>> 16, v4 & 0xffff);
+      i = n;
+      break;
+    }
+    const len = j - i;
+    if (len < 1 || len > 4) return null;
+    let value = 0;
+    for (let k = i; k < j; k++) {
+      const h = hexValue(s.charCodeAt(k));
+      if (h < 0) return null;
+      value = value * 16 + h;
+    }
+    groups.push(value);
+    i = j;
+    if (i === n) break;
+    // at a ':'
+    if (i + 1 < n && s.charCodeAt(i + 1) === 58) {
+      if (seenGap) return null;
+      seenGap = true;
+      groups = tail;
+      i += 2;
+      continue;
+    }
+    i++;
+    if (i === n) return null; // trailing single ':'
+  }
+  const total = head.length + tail.length;
+  if (seenGap ? total > 7 : total !== 8) return null;
+  const out = head.slice();
+  for (let k = total; k < 8; k++) out.push(0);
+  for (const g of tail) out.push(g);
+  return out;
+}
+
 /**
  * A walker over an mmdb search tree held in memory: returns the data pointer for an address
  * given as bits (most significant first), 0 when the address is not in the data. mmdb-lib's own
@@ -101,12 +167,23 @@ function treeWalker(db: Buffer, nodeCount: number, recordSize: number) {
     }
     return db.readUInt32BE(bit ? o + 4 : o);
   };
+  const walkBits = (node: number, value: number, from: number, to: number): number => {
+    let n = node;
+    for (let i = from; i >= to && n < nodeCount; i--) n = child(n, (value >>> i) & 1);
+    return n;
+  };
+  // The node reached after the first 16 bits from the root, for every 16-bit prefix: one
+  // array read instead of 16 dependent ones (64k entries, built in a few ms).
+  const root16 = new Int32Array(65536);
+  for (let prefix = 0; prefix < 65536; prefix++) root16[prefix] = walkBits(0, prefix, 15, 0);
   return {
     /** Walk 32 bits of `value` (an IPv4 address, or one 32-bit word of an IPv6 one) from `node`. */
     walk32(node: number, value: number): number {
-      let n = node;
-      for (let i = 31; i >= 0 && n < nodeCount; i--) n = child(n, (value >>> i) & 1);
-      return n;
+      if (node === 0) {
+        const n = root16[value >>> 16] as number;
+        return n < nodeCount ? walkBits(n, value, 15, 0) : n;
+      }
+      return walkBits(node, value, 31, 0);
     },
     nodeCount,
   };
@@ -164,18 +241,19 @@ export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
     lookup(address: string): Located | null {
       const value = parseDottedQuad(address);
       if (value >= 0) return lookupV4(value, address);
-      if (!address.includes(':') || !ipaddr.IPv6.isValid(address)) return null;
-      const parsed = ipaddr.IPv6.parse(address);
-      if (parsed.isIPv4MappedAddress()) {
-        const v4text = parsed.toIPv4Address().toString();
-        return lookupV4(parseDottedQuad(v4text), v4text);
+      if (!address.includes(':')) return null;
+      const p = parseIpv6Groups(address);
+      if (!p) return null;
+      // ::ffff:a.b.c.d — IPv4-mapped: the IPv4 file has it.
+      if (p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0xffff) {
+        const value = (((p[6] as number) << 16) | (p[7] as number)) >>> 0;
+        return lookupV4(value, `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`);
       }
-      const p = parsed.parts;
       let node = 0;
       for (let w = 0; w < 4 && node < tree6.nodeCount; w++) {
         node = tree6.walk32(node, (((p[2 * w] as number) << 16) | (p[2 * w + 1] as number)) >>> 0);
       }
-      return resolve(node, tree6.nodeCount, cache6, v6, parsed.toNormalizedString());
+      return resolve(node, tree6.nodeCount, cache6, v6, p.map((g) => g.toString(16)).join(':'));
     },
     get cacheSize() {
       return cache4.size + cache6.size;

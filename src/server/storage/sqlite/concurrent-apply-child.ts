@@ -1,7 +1,7 @@
 /**
  * Test helper run as a separate process by sqlite-repository.test.ts: opens the repository,
  * says `ready`, waits for a line on stdin, then applies COUNT one-record batches as fast as it
- * can and prints the versions it got as JSON. Two of these race on one SQLite file.
+ * can (pausing 2 ms between them) and prints the versions it got as JSON. Two of these race on one SQLite file.
  */
 import { openRepository } from '../open-repository';
 
@@ -35,6 +35,9 @@ for (let i = 0; i < Number(countText); i++) {
     process.exit(2);
   }
   versions.push(result.change.version);
+  // Let go of the write lock for a moment, so the two writers interleave instead of taking turns
+  // in blocks (SQLite's busy handler sleeps; the writer that just committed would win again).
+  await new Promise((resolve) => setTimeout(resolve, 2));
 }
 await repo.close();
 process.stdout.write(`${JSON.stringify(versions)}\n`);

@@ -45,7 +45,7 @@ function layoutKey(records: readonly ResourceRecordSet[], health?: Record<string
  */
 export default function AtlasMap(props: AtlasMapProps) {
   const { regions, records, health, client, chosenRegion, catchment } = props;
-  const containerRef = useRef<HTMLDivElement>(null);
+  const containerRef = useRef<HTMLElement>(null);
   const [view, setView] = useState<AtlasMapView | null>(null);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -134,11 +134,10 @@ export default function AtlasMap(props: AtlasMapProps) {
 
   return (
     <div className="atlas-map" data-map-theme={theme}>
-      <div
+      <section
         ref={containerRef}
         className="atlas-map-canvas"
         data-testid="atlas-map"
-        role="region"
         aria-label="World map of latency records"
       />
       {!ready && !error && (

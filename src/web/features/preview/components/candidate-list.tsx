@@ -86,6 +86,7 @@ export function CandidateList({
                 id={switchId}
                 type="checkbox"
                 role="switch"
+                aria-checked={simulated}
                 checked={simulated}
                 disabled={disabled}
                 aria-label={`Simulate failure of ${c.setIdentifier} (${c.region})`}

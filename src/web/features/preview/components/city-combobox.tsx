@@ -69,7 +69,7 @@ export function CityCombobox({ id, value, onSelect, error, describedBy }: CityCo
       setActive((i) => (options.length ? (i <= 0 ? options.length - 1 : i - 1) : -1));
     } else if (e.key === 'Enter') {
       if (!open) return;
-      const pick = options[active >= 0 ? active : 0];
+      const pick = options[Math.max(active, 0)];
       if (pick) {
         e.preventDefault();
         choose(pick);
@@ -116,7 +116,7 @@ export function CityCombobox({ id, value, onSelect, error, describedBy }: CityCo
           setText(value);
         }}
       />
-      <ul
+      <div
         id={listId}
         role="listbox"
         aria-label="Cities"
@@ -124,10 +124,13 @@ export function CityCombobox({ id, value, onSelect, error, describedBy }: CityCo
         hidden={!showList || options.length === 0}
       >
         {options.map((c, i) => (
-          <li
+          // Focus stays in the input (aria-activedescendant); keys are handled there.
+          // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox input handles the keyboard
+          <div
             key={c.id}
             id={`${listId}-opt-${i}`}
             role="option"
+            tabIndex={-1}
             aria-selected={i === active}
             className={`combobox-option city-option${i === active ? ' is-active' : ''}`}
             // Keep focus in the input so blur does not close the list before the click lands.
@@ -139,9 +142,9 @@ export function CityCombobox({ id, value, onSelect, error, describedBy }: CityCo
             <span className="combobox-option-detail">
               {c.lat.toFixed(2)}, {c.lon.toFixed(2)} · {formatPopulation(c.population)}
             </span>
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
       {showList && options.length === 0 && (
         <div className="combobox-list combobox-empty" role="status">
           {waiting

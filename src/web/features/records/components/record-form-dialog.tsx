@@ -266,7 +266,7 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
                 checked={values.alias}
                 onChange={(e) => set('alias', e.target.checked)}
               />
-              Alias to an AWS resource (load balancer, CloudFront, …) instead of values
+              Alias to an AWS resource (load balancer, CloudFront, …)
             </label>
           </div>
           {values.alias ? (
