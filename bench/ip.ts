@@ -4,8 +4,8 @@
  * addresses inside announced /32s. Cold = first pass (cache filling), warm = median of 5 later passes.
  */
 import { isPublicAddress } from '../src/engine/client-subnet';
-import { dbIpFiles } from '../src/server/geo/load-geo';
 import { openIpDatabase } from '../src/server/geo/ip-database';
+import { dbIpFiles } from '../src/server/geo/load-geo';
 
 const COUNT = 100_000;
 const WARM_RUNS = 5;
@@ -34,7 +34,16 @@ function randomPublicV4(n: number): string[] {
 /** Random addresses under prefixes that are really announced (Google, Cloudflare, DTAG, ...). */
 function randomV6(n: number): string[] {
   const next = rng(7);
-  const prefixes = ['2001:4860', '2606:4700', '2a00:1450', '2003:e0', '2400:cb00', '2600:1f18', '2a02:26f0', '240e:ff'];
+  const prefixes = [
+    '2001:4860',
+    '2606:4700',
+    '2a00:1450',
+    '2003:e0',
+    '2400:cb00',
+    '2600:1f18',
+    '2a02:26f0',
+    '240e:ff',
+  ];
   const hex = () => (next() & 0xffff).toString(16);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -50,7 +59,10 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function rate(lookup: (ip: string) => unknown, ips: string[]): { perSecond: number; found: number } {
+function rate(
+  lookup: (ip: string) => unknown,
+  ips: string[],
+): { perSecond: number; found: number } {
   let found = 0;
   const start = process.hrtime.bigint();
   for (const ip of ips) if (lookup(ip) !== null) found++;

@@ -24,17 +24,24 @@ test.describe('import / export', () => {
       const diff = page.getByRole('region', { name: 'Changes this import makes' });
       await expect(diff.getByText('+8 added')).toBeVisible();
       await expect(diff.getByText('~0 changed')).toBeVisible();
-      await expect(diff.getByRole('row').filter({ hasText: 'www.shop.example.net A · tokyo' })).toContainText(
-        '192.0.2.31',
+      await expect(
+        diff.getByRole('row').filter({ hasText: 'www.shop.example.net A · tokyo' }),
+      ).toContainText('192.0.2.31');
+      await expect(diff.getByRole('row').filter({ hasText: 'sydney-alb' })).toContainText(
+        'alias →',
       );
-      await expect(diff.getByRole('row').filter({ hasText: 'sydney-alb' })).toContainText('alias →');
       await expect(page.getByText('Valid against shop.example.net')).toBeVisible();
       await expect(page.getByLabel('Also delete records missing from the file')).not.toBeChecked();
 
       await page.getByRole('button', { name: 'Apply 8 changes' }).click();
-      await expect(page.getByRole('tab', { name: 'Records' })).toHaveAttribute('aria-selected', 'true');
+      await expect(page.getByRole('tab', { name: 'Records' })).toHaveAttribute(
+        'aria-selected',
+        'true',
+      );
       const table = recordTable(page);
-      await expect(table.getByRole('row').filter({ hasText: 'virginia-v6' })).toContainText('2001:db8:10::11');
+      await expect(table.getByRole('row').filter({ hasText: 'virginia-v6' })).toContainText(
+        '2001:db8:10::11',
+      );
       await expect(table.getByRole('row').filter({ hasText: 'tokyo' })).toContainText('192.0.2.31');
       const afterListing = await client.rrsets(zone.id);
       expect(afterListing).toHaveLength(8);
@@ -58,10 +65,17 @@ test.describe('import / export', () => {
       await expect(changed.getByRole('cell').nth(2)).toContainText('203.0.113.21');
       await expect(changed.getByRole('cell').nth(3)).toContainText('203.0.113.22, 203.0.113.23');
       await page.getByRole('button', { name: 'Apply 3 changes' }).click();
-      await expect(table.getByRole('row').filter({ hasText: 'singapore' })).toContainText('192.0.2.41');
+      await expect(table.getByRole('row').filter({ hasText: 'singapore' })).toContainText(
+        '192.0.2.41',
+      );
       await expect(table.getByRole('row').filter({ hasText: 'tokyo' })).toHaveCount(0);
       const after = await client.rrsets(zone.id);
-      expect(after.map((r) => r.SetIdentifier).filter(Boolean).sort()).toEqual([
+      expect(
+        after
+          .map((r) => r.SetIdentifier)
+          .filter(Boolean)
+          .sort(),
+      ).toEqual([
         'frankfurt',
         'saopaulo-alb',
         'singapore',
@@ -74,17 +88,26 @@ test.describe('import / export', () => {
     }
   });
 
-  test('bad JSON and invalid batches are explained and cannot be applied', async ({ page, request, zone }) => {
+  test('bad JSON and invalid batches are explained and cannot be applied', async ({
+    page,
+    request,
+    zone,
+  }) => {
     const client = api(request);
     const posts = watchChangePosts(page);
     await openZone(page, zone.id, { tab: 'import-export' });
-    const text = page.getByLabel('Route 53 JSON');
+    const text = page.getByLabel('Route 53 JSON', { exact: true });
+    const importSection = page.getByRole('region', { name: 'Import review' });
 
     await text.fill('{ "Changes": [ }');
-    await expect(page.getByRole('alert')).toContainText('Not valid JSON');
+    await expect(importSection.getByRole('alert')).toContainText('Not valid JSON');
 
-    await text.fill(JSON.stringify({ Changes: [{ Action: 'MOVE', ResourceRecordSet: { Name: 'a', Type: 'A' } }] }));
-    await expect(page.getByRole('alert')).toContainText('Changes[0].Action');
+    await text.fill(
+      JSON.stringify({
+        Changes: [{ Action: 'MOVE', ResourceRecordSet: { Name: 'a', Type: 'A' } }],
+      }),
+    );
+    await expect(importSection.getByRole('alert')).toContainText('Changes[0].Action');
 
     // Well-formed, but wrong: a bad IPv4 and a name outside the zone, both named with their change.
     await text.fill(
@@ -103,12 +126,17 @@ test.describe('import / export', () => {
           },
           {
             Action: 'CREATE',
-            ResourceRecordSet: { Name: 'www.elsewhere.org', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+            ResourceRecordSet: {
+              Name: 'www.elsewhere.org',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
           },
         ],
       }),
     );
-    const problems = page.getByRole('alert').filter({ hasText: 'nothing can be applied' });
+    const problems = importSection.getByRole('alert').filter({ hasText: 'nothing can be applied' });
     await expect(problems).toContainText('Change 1');
     await expect(problems).toContainText('999.1.1.1');
     await expect(problems).toContainText('Change 2');
@@ -117,7 +145,11 @@ test.describe('import / export', () => {
     expect(await client.rrsets(zone.id)).toEqual([]);
   });
 
-  test('export downloads the listing and a change batch the API accepts', async ({ page, request, zone }) => {
+  test('export downloads the listing and a change batch the API accepts', async ({
+    page,
+    request,
+    zone,
+  }) => {
     const client = api(request);
     const listing = JSON.parse(await readFile(LISTING, 'utf8')) as {
       ResourceRecordSets: { Name: string }[];
@@ -127,9 +159,13 @@ test.describe('import / export', () => {
       JSON.parse(JSON.stringify(r).replaceAll('shop.example.net', zone.name)),
     );
     await openZone(page, zone.id, { tab: 'import-export' });
-    await page.getByLabel('Route 53 JSON').fill(JSON.stringify({ ResourceRecordSets: records }));
+    await page
+      .getByLabel('Route 53 JSON', { exact: true })
+      .fill(JSON.stringify({ ResourceRecordSets: records }));
     await page.getByRole('button', { name: 'Apply 8 changes' }).click();
-    await expect(recordTable(page).getByRole('row').filter({ hasText: 'virginia-v6' })).toHaveCount(1);
+    await expect(recordTable(page).getByRole('row').filter({ hasText: 'virginia-v6' })).toHaveCount(
+      1,
+    );
     await page.getByRole('tab', { name: 'Import / Export' }).click();
 
     const [listingDownload] = await Promise.all([
@@ -151,7 +187,9 @@ test.describe('import / export', () => {
     // The exported batch recreates the zone elsewhere through the real API.
     const copy = await client.createZone(`copy-${zone.name}`);
     try {
-      const renamed = JSON.parse(JSON.stringify(batch).replaceAll(`${zone.name}`, `copy-${zone.name}`));
+      const renamed = JSON.parse(
+        JSON.stringify(batch).replaceAll(`${zone.name}`, `copy-${zone.name}`),
+      );
       await client.change(copy.id, renamed);
       expect((await client.rrsets(copy.id)).length).toBe(8);
     } finally {

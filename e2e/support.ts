@@ -17,8 +17,11 @@ export function api(request: APIRequestContext) {
       if (!res.ok() && res.status() !== 404) throw new Error(`delete zone ${id} → ${res.status()}`);
     },
     rrsets: async (zoneId: string) =>
-      (await ok<{ ResourceRecordSets: ResourceRecordSet[] }>(await request.get(`/api/zones/${zoneId}/rrsets`)))
-        .ResourceRecordSets,
+      (
+        await ok<{ ResourceRecordSets: ResourceRecordSet[] }>(
+          await request.get(`/api/zones/${zoneId}/rrsets`),
+        )
+      ).ResourceRecordSets,
     change: async (zoneId: string, batch: ChangeBatch) =>
       ok<{ ChangeInfo: { Id: string; Status: string } }>(
         await request.post(`/api/zones/${zoneId}/rrsets`, { data: batch }),
@@ -80,7 +83,8 @@ export function recordTable(page: Page) {
 export function watchChangePosts(page: Page): string[] {
   const posts: string[] = [];
   page.on('request', (req) => {
-    if (req.method() === 'POST' && /\/api\/zones\/[^/]+\/rrsets/.test(req.url())) posts.push(req.url());
+    if (req.method() === 'POST' && /\/api\/zones\/[^/]+\/rrsets/.test(req.url()))
+      posts.push(req.url());
   });
   return posts;
 }

@@ -28,7 +28,10 @@ function stop(code) {
 
 for (const c of children) {
   c.on('exit', (code, signal) => {
-    if (!stopping) console.error(`dev: ${c.spawnargs.slice(0, 3).join(' ')} exited (${signal ?? code}); stopping`);
+    if (!stopping)
+      console.error(
+        `dev: ${c.spawnargs.slice(0, 3).join(' ')} exited (${signal ?? code}); stopping`,
+      );
     stop(code ?? 1);
   });
 }

@@ -39,7 +39,10 @@ describe('service routes', () => {
     ] as const) {
       const res = await call(s.base, method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
-      expect(errorOf(res.body)).toMatchObject({ code: 'NotFound', message: expect.stringContaining(path) });
+      expect(errorOf(res.body)).toMatchObject({
+        code: 'NotFound',
+        message: expect.stringContaining(path),
+      });
     }
   });
 
@@ -63,14 +66,18 @@ describe('bad input never gets a 500', () => {
   });
 
   it('an empty JSON body → 400', async () => {
-    const res = await call(s.base, 'POST', '/api/zones', '', { 'content-type': 'application/json' });
+    const res = await call(s.base, 'POST', '/api/zones', '', {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(400);
     expect(errorOf(res.body).code).toBe('MalformedJSON');
   });
 
   it('a body that is not JSON → 415', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-      const res = await call(s.base, 'POST', '/api/zones', 'name=example.org', { 'content-type': type });
+      const res = await call(s.base, 'POST', '/api/zones', 'name=example.org', {
+        'content-type': type,
+      });
       expect(res.status, type).toBe(415);
       expect(errorOf(res.body).code).toBe('UnsupportedMediaType');
     }
@@ -81,7 +88,9 @@ describe('bad input never gets a 500', () => {
     const res = await call(s.base, 'POST', '/api/zones', huge);
     expect(res.status).toBe(413);
     expect(errorOf(res.body).code).toBe('PayloadTooLarge');
-    expect(ZoneListResponseSchema.parse((await call(s.base, 'GET', '/api/zones')).body)).toHaveLength(1);
+    expect(
+      ZoneListResponseSchema.parse((await call(s.base, 'GET', '/api/zones')).body),
+    ).toHaveLength(1);
   });
 
   it('a table of malformed requests all get a 4xx JSON error', async () => {
@@ -102,14 +111,109 @@ describe('bad input never gets a 500', () => {
       ['POST', zonePath(), { Changes: [null] }],
       ['POST', zonePath(), { Changes: [{ Action: 'CREATE' }] }],
       ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: null }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 1, Type: [] } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 1e400 } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: -1, ResourceRecords: [{ Value: '1.2.3.4' }] } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 60, ResourceRecords: 'x' } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 60, ResourceRecords: [] } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', AliasTarget: { DNSName: 1 } } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: `${'a'.repeat(300)}.example.com`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '1.2.3.4' }] } }] }],
-      ['POST', zonePath(), { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'a\\.example.com', Type: 'TYPE65534', TTL: 60, ResourceRecords: [{ Value: '1.2.3.4' }] } }] }],
+      [
+        'POST',
+        zonePath(),
+        { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: 1, Type: [] } }] },
+      ],
+      [
+        'POST',
+        zonePath(),
+        // TTL parses to Infinity
+        '{"Changes":[{"Action":"CREATE","ResourceRecordSet":{"Name":"a.example.com","Type":"A","TTL":1e400}}]}',
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'a.example.com',
+                Type: 'A',
+                TTL: -1,
+                ResourceRecords: [{ Value: '1.2.3.4' }],
+              },
+            },
+          ],
+        },
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'a.example.com',
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: 'x',
+              },
+            },
+          ],
+        },
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 60, ResourceRecords: [] },
+            },
+          ],
+        },
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: { Name: 'a.example.com', Type: 'A', AliasTarget: { DNSName: 1 } },
+            },
+          ],
+        },
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: `${'a'.repeat(300)}.example.com`,
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: '1.2.3.4' }],
+              },
+            },
+          ],
+        },
+      ],
+      [
+        'POST',
+        zonePath(),
+        {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {
+                Name: 'a\\.example.com',
+                Type: 'TYPE65534',
+                TTL: 60,
+                ResourceRecords: [{ Value: '1.2.3.4' }],
+              },
+            },
+          ],
+        },
+      ],
       ['POST', zonePath(), { Changes: Array.from({ length: 10_001 }, () => ({})) }],
       ['GET', '/api/zones/%ZZ/rrsets'],
       ['GET', `/api/zones/${'Z'.repeat(300)}/rrsets`],
@@ -127,13 +231,18 @@ describe('bad input never gets a 500', () => {
       ['GET', `/api/zones/${zone}/testdnsanswer?recordname=${'a'.repeat(2000)}&recordtype=A`],
       ['GET', `/api/zones/${zone}/testdnsanswer?recordname=a&recordtype=A&lat=NaN&lon=0`],
       ['GET', `/api/zones/${zone}/testdnsanswer?recordname=a&recordtype=A&lat=1e999&lon=0`],
-      ['GET', `/api/zones/${zone}/testdnsanswer?recordname=a&recordtype=A&edns0clientsubnetip=::1&edns0clientsubnetmask=999`],
+      [
+        'GET',
+        `/api/zones/${zone}/testdnsanswer?recordname=a&recordtype=A&edns0clientsubnetip=::1&edns0clientsubnetmask=999`,
+      ],
       ['PUT', '/api/health-checks/x', { healthy: 'false' }],
       ['PUT', '/api/health-checks/x', {}],
       ['PUT', '/api/health-checks/x', 'true'],
       ['PUT', `/api/health-checks/${'x'.repeat(65)}`, { healthy: true }],
     ];
-    const before = ListResourceRecordSetsResponseSchema.parse((await call(s.base, 'GET', zonePath())).body);
+    const before = ListResourceRecordSetsResponseSchema.parse(
+      (await call(s.base, 'GET', zonePath())).body,
+    );
     for (const [method, path, body] of table) {
       const res = await call(s.base, method, path, body);
       const label = `${method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 120)}`;
@@ -143,10 +252,14 @@ describe('bad input never gets a 500', () => {
       expect(parsed.success, `${label} → ${res.text.slice(0, 200)}`).toBe(true);
       expect(parsed.data?.error.message.length, label).toBeGreaterThan(0);
     }
-    const after = ListResourceRecordSetsResponseSchema.parse((await call(s.base, 'GET', zonePath())).body);
+    const after = ListResourceRecordSetsResponseSchema.parse(
+      (await call(s.base, 'GET', zonePath())).body,
+    );
     expect(after).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(ZoneListResponseSchema.parse((await call(s.base, 'GET', '/api/zones')).body)).toHaveLength(1);
+    expect(
+      ZoneListResponseSchema.parse((await call(s.base, 'GET', '/api/zones')).body),
+    ).toHaveLength(1);
   });
 });
 
@@ -156,11 +269,19 @@ describe('OpenAPI document and docs page', () => {
     expect(res.status).toBe(200);
     const doc = res.body as {
       openapi: string;
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }
+        >
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    const apiRoutes = registeredRoutes(s.app).filter((r) => r.url.startsWith('/api') && r.method !== 'HEAD');
+    const apiRoutes = registeredRoutes(s.app).filter(
+      (r) => r.url.startsWith('/api') && r.method !== 'HEAD',
+    );
     expect(apiRoutes.length).toBeGreaterThanOrEqual(17);
     for (const r of apiRoutes) {
       const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -168,19 +289,43 @@ describe('OpenAPI document and docs page', () => {
       expect(op, `${r.method} ${path}`).toBeDefined();
       expect(Object.keys(op?.responses ?? {}).length).toBeGreaterThan(0);
       for (const param of path.match(/\{(\w+)\}/g) ?? []) {
-        expect(op?.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param), `${path} ${param}`).toBe(true);
+        expect(
+          op?.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === param),
+          `${path} ${param}`,
+        ).toBe(true);
       }
     }
     const tda = doc.paths['/api/zones/{id}/testdnsanswer']?.get;
     expect(tda?.parameters?.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['id', 'recordname', 'recordtype', 'resolverip', 'edns0clientsubnetip', 'edns0clientsubnetmask', 'city', 'lat', 'lon', 'ip', 'unhealthy']),
+      expect.arrayContaining([
+        'id',
+        'recordname',
+        'recordtype',
+        'resolverip',
+        'edns0clientsubnetip',
+        'edns0clientsubnetmask',
+        'city',
+        'lat',
+        'lon',
+        'ip',
+        'unhealthy',
+      ]),
     );
-    for (const name of ['ResourceRecordSet', 'ChangeBatch', 'ChangeInfoResponse', 'TestDnsAnswerResponse', 'ApiError', 'City', 'Region']) {
+    for (const name of [
+      'ResourceRecordSet',
+      'ChangeBatch',
+      'ChangeInfoResponse',
+      'TestDnsAnswerResponse',
+      'ApiError',
+      'City',
+      'Region',
+    ]) {
       expect(doc.components.schemas[name], name).toBeDefined();
     }
     // every $ref resolves
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z0-9_]+/g) ?? [];
-    for (const ref of refs) expect(doc.components.schemas[ref.split('/').pop() ?? ''], ref).toBeDefined();
+    for (const ref of refs)
+      expect(doc.components.schemas[ref.split('/').pop() ?? ''], ref).toBeDefined();
   });
 
   it('/api/docs renders paths, parameters, schemas and examples without external resources', async () => {
@@ -188,7 +333,14 @@ describe('OpenAPI document and docs page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = res.text;
-    for (const text of ['/api/zones/{id}/testdnsanswer', 'edns0clientsubnetmask', 'id="schema-ChangeBatch"', '192.0.2.10', 'DELETE', 'InvalidChangeBatch']) {
+    for (const text of [
+      '/api/zones/{id}/testdnsanswer',
+      'edns0clientsubnetmask',
+      'id="schema-ChangeBatch"',
+      '192.0.2.10',
+      'DELETE',
+      'InvalidChangeBatch',
+    ]) {
       expect(html, text).toContain(text);
     }
     expect(html).not.toMatch(/<script|https?:\/\/(?!db-ip\.com|json-schema\.org)[a-z]/i);
@@ -236,7 +388,14 @@ describe('restart', () => {
       Changes: [
         {
           Action: 'CREATE',
-          ResourceRecordSet: { Name: 'www.persist.example', Type: 'A', SetIdentifier: 'eu', Region: 'eu-west-1', TTL: 60, ResourceRecords: [{ Value: '192.0.2.7' }] },
+          ResourceRecordSet: {
+            Name: 'www.persist.example',
+            Type: 'A',
+            SetIdentifier: 'eu',
+            Region: 'eu-west-1',
+            TTL: 60,
+            ResourceRecords: [{ Value: '192.0.2.7' }],
+          },
         },
       ],
     });
@@ -247,18 +406,30 @@ describe('restart', () => {
     const second = await startTestServer({ dir: first.dir, demo: true });
     try {
       // demo seeding skips a database that already has zones
-      expect(ZoneListResponseSchema.parse((await call(second.base, 'GET', '/api/zones')).body)).toEqual([
-        { id, name: 'persist.example', recordCount: 1 },
-      ]);
+      expect(
+        ZoneListResponseSchema.parse((await call(second.base, 'GET', '/api/zones')).body),
+      ).toEqual([{ id, name: 'persist.example', recordCount: 1 }]);
       const sets = ListResourceRecordSetsResponseSchema.parse(
         (await call(second.base, 'GET', `/api/zones/${id}/rrsets`)).body,
       ).ResourceRecordSets;
       expect(sets).toEqual([
-        { Name: 'www.persist.example.', Type: 'A', SetIdentifier: 'eu', Region: 'eu-west-1', TTL: 60, ResourceRecords: [{ Value: '192.0.2.7' }] },
+        {
+          Name: 'www.persist.example.',
+          Type: 'A',
+          SetIdentifier: 'eu',
+          Region: 'eu-west-1',
+          TTL: 60,
+          ResourceRecords: [{ Value: '192.0.2.7' }],
+        },
       ]);
-      const history = (await call(second.base, 'GET', `/api/zones/${id}/changes`)).body as { Changes: { Comment: string }[] };
+      const history = (await call(second.base, 'GET', `/api/zones/${id}/changes`)).body as {
+        Changes: { Comment: string }[];
+      };
       expect(history.Changes.map((c) => c.Comment)).toEqual(['before restart']);
-      expect((await call(second.base, 'GET', '/api/health-checks/hc-1')).body).toEqual({ id: 'hc-1', healthy: false });
+      expect((await call(second.base, 'GET', '/api/health-checks/hc-1')).body).toEqual({
+        id: 'hc-1',
+        healthy: false,
+      });
     } finally {
       await second.close();
     }

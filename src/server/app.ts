@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import { ZodError } from 'zod';
 import type { ApiError } from '../shared/errors';
 import type { ServerGeo } from './geo/load-geo';
@@ -43,7 +48,11 @@ export function registeredRoutes(app: FastifyInstance): { method: string; url: s
   return routesByApp.get(app) ?? [];
 }
 
-function errorBody(code: ApiError['error']['code'], message: string, details?: ApiError['error']['details']): ApiError {
+function errorBody(
+  code: ApiError['error']['code'],
+  message: string,
+  details?: ApiError['error']['details'],
+): ApiError {
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
 }
 
@@ -62,9 +71,11 @@ function toErrorResponse(err: unknown): { status: number; body: ApiError } {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return {
         status: 400,
-        body: errorBody('MalformedJSON', `the request body is not valid JSON: ${fe.message ?? ''}`.trim(), [
-          { field: 'body', message: fe.message ?? 'not valid JSON' },
-        ]),
+        body: errorBody(
+          'MalformedJSON',
+          `the request body is not valid JSON: ${fe.message ?? ''}`.trim(),
+          [{ field: 'body', message: fe.message ?? 'not valid JSON' }],
+        ),
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
@@ -76,11 +87,17 @@ function toErrorResponse(err: unknown): { status: number; body: ApiError } {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
-        body: errorBody('PayloadTooLarge', `the request body is larger than ${BODY_LIMIT_BYTES} bytes`),
+        body: errorBody(
+          'PayloadTooLarge',
+          `the request body is larger than ${BODY_LIMIT_BYTES} bytes`,
+        ),
       };
   }
   if (err instanceof SyntaxError && fe.statusCode === 400) {
-    return { status: 400, body: errorBody('MalformedJSON', `the request body is not valid JSON: ${err.message}`) };
+    return {
+      status: 400,
+      body: errorBody('MalformedJSON', `the request body is not valid JSON: ${err.message}`),
+    };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: errorBody('InvalidInput', fe.message ?? 'bad request') };
@@ -97,7 +114,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Errors raised before routing (a malformed %-escape in the URL) get the same envelope.
     frameworkErrors: (err, _req, reply) => {
       const { status, body } = toErrorResponse(err);
-      reply.code(status).type('application/json; charset=utf-8').send(body);
+      (reply as unknown as FastifyReply)
+        .code(status)
+        .type('application/json; charset=utf-8')
+        .send(body);
     },
   });
   const routes: { method: string; url: string }[] = [];
@@ -132,7 +152,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       setHeaders(res, path) {
         res.setHeader(
           'cache-control',
-          path.includes(`${join('assets', '')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          path.includes(`${join('assets', '')}`)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
         );
       },
     });
@@ -144,7 +166,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const path = req.url.split('?', 1)[0] ?? '';
     const isApi = path === '/api' || path.startsWith('/api/');
     if (!isApi && hasWeb && (req.method === 'GET' || req.method === 'HEAD')) {
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html');
     }
     return reply
       .code(404)

@@ -103,7 +103,10 @@ export function issuesToChangeDetails(issues: readonly z.core.$ZodIssue[]): Erro
   for (const issue of issues) {
     const paths: { path: PropertyKey[]; message: string }[] =
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: [...issue.path, key], message: `unknown field "${key}"` }))
+        ? issue.keys.map((key) => ({
+            path: [...issue.path, key],
+            message: `unknown field "${key}"`,
+          }))
         : [{ path: [...issue.path], message: issue.message }];
     for (const { path, message } of paths) {
       const [head, index, ...rest] = path;

@@ -36,7 +36,14 @@ export const CitySchema = z
   .meta({
     id: 'City',
     examples: [
-      { id: '2643743', name: 'London', country: 'GB', lat: 51.50853, lon: -0.12574, population: 8961989 },
+      {
+        id: '2643743',
+        name: 'London',
+        country: 'GB',
+        lat: 51.50853,
+        lon: -0.12574,
+        population: 8961989,
+      },
     ],
   });
 
@@ -63,9 +70,12 @@ export const CitySearchQuerySchema = z.strictObject({
 });
 
 export const GeoIpQuerySchema = z.strictObject({
-  ip: z.string({ error: 'ip is required: an IPv4 or IPv6 address' }).min(1, {
-    error: 'ip is required: an IPv4 or IPv6 address',
-  }).describe('An IPv4 or IPv6 address.'),
+  ip: z
+    .string({ error: 'ip is required: an IPv4 or IPv6 address' })
+    .min(1, {
+      error: 'ip is required: an IPv4 or IPv6 address',
+    })
+    .describe('An IPv4 or IPv6 address.'),
 });
 
 /** Where an IP address is, per the DB-IP city data. */

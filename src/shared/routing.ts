@@ -7,6 +7,18 @@ const RECORD_TYPE_SET: ReadonlySet<string> = new Set(RECORD_TYPES);
 
 const optionalText = (max: number) => z.string().max(max).optional();
 
+/** Longest value of each optional TestDNSAnswer parameter (characters). */
+const OPTIONAL_LIMITS: Readonly<Record<string, number>> = {
+  resolverip: 64,
+  edns0clientsubnetip: 64,
+  edns0clientsubnetmask: 8,
+  city: 32,
+  lat: 32,
+  lon: 32,
+  ip: 64,
+  unhealthy: 10_000,
+};
+
 export const TestDnsAnswerQuerySchema = z
   .strictObject({
     recordname: z
@@ -130,6 +142,36 @@ export const TestDnsAnswerResponseSchema = z
       },
     ],
   });
+
+/**
+ * The same result as `TestDnsAnswerQuerySchema.safeParse(raw).data` for a valid query, without
+ * zod's per-call overhead (this is the API's hot path); null when anything is off, and the caller
+ * then runs the schema to say what. A test keeps the two in step.
+ */
+export function parseTestDnsAnswerQueryFast(raw: unknown): TestDnsAnswerQuery | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const out: Record<string, string> = {};
+  let name: string | undefined;
+  let type: string | undefined;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const value = (raw as Record<string, unknown>)[key];
+    if (typeof value !== 'string') return null;
+    if (key === 'recordname') {
+      name = value.trim();
+      if (name.length < 1 || name.length > 1024) return null;
+    } else if (key === 'recordtype') {
+      type = value.trim().toUpperCase();
+      if (!RECORD_TYPE_SET.has(type)) return null;
+    } else {
+      const limit = OPTIONAL_LIMITS[key];
+      if (limit === undefined || value.length > limit) return null;
+      out[key] = value;
+    }
+  }
+  if (name === undefined || type === undefined) return null;
+  return { recordname: name, recordtype: type, ...out };
+}
 
 /** Split `unhealthy=a,b` into set identifiers (empty entries dropped). */
 export function parseUnhealthyList(text: string | undefined): string[] {

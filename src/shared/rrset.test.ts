@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIssuePath, issuesToChangeDetails, issuesToDetails } from './errors';
 import {
+  parseTestDnsAnswerQueryFast,
+  parseUnhealthyList,
+  TestDnsAnswerQuerySchema,
+} from './routing';
+import {
   ChangeBatchRequestSchema,
   ChangeBatchSchema,
   ListResourceRecordSetsResponseSchema,
@@ -9,7 +14,6 @@ import {
   unwrapChangeBatch,
 } from './rrset';
 import { normalizeZoneId } from './zones';
-import { parseUnhealthyList, TestDnsAnswerQuerySchema } from './routing';
 
 const SAMPLES = '/work/shared/samples';
 const read = (f: string) => JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')) as unknown;
@@ -35,9 +39,18 @@ describe('Route 53 wire shapes', () => {
   });
 
   it('rejects fields Route 53 latency records do not have, naming them', () => {
-    const r = ResourceRecordSetSchema.safeParse({ Name: 'a.example.com', Type: 'A', Weight: 5, Failover: 'PRIMARY' });
+    const r = ResourceRecordSetSchema.safeParse({
+      Name: 'a.example.com',
+      Type: 'A',
+      Weight: 5,
+      Failover: 'PRIMARY',
+    });
     expect(r.success).toBe(false);
-    expect(issuesToDetails(r.error?.issues ?? []).map((d) => d.field).sort()).toEqual(['Failover', 'Weight']);
+    expect(
+      issuesToDetails(r.error?.issues ?? [])
+        .map((d) => d.field)
+        .sort(),
+    ).toEqual(['Failover', 'Weight']);
   });
 
   it('maps batch problems to change index + field relative to the change', () => {
@@ -63,9 +76,9 @@ describe('Route 53 wire shapes', () => {
   });
 
   it('formats paths like the engine', () => {
-    expect(formatIssuePath(['Changes', 0, 'ResourceRecordSet', 'ResourceRecords', 1, 'Value'])).toBe(
-      'Changes[0].ResourceRecordSet.ResourceRecords[1].Value',
-    );
+    expect(
+      formatIssuePath(['Changes', 0, 'ResourceRecordSet', 'ResourceRecords', 1, 'Value']),
+    ).toBe('Changes[0].ResourceRecordSet.ResourceRecords[1].Value');
     expect(formatIssuePath([])).toBe('');
   });
 });
@@ -86,16 +99,54 @@ describe('zone ids', () => {
 
 describe('TestDNSAnswer query', () => {
   it('upper-cases the type and names missing fields', () => {
-    expect(TestDnsAnswerQuerySchema.parse({ recordname: ' app.example.com ', recordtype: 'aaaa' })).toEqual({
+    expect(
+      TestDnsAnswerQuerySchema.parse({ recordname: ' app.example.com ', recordtype: 'aaaa' }),
+    ).toEqual({
       recordname: 'app.example.com',
       recordtype: 'AAAA',
     });
     const r = TestDnsAnswerQuerySchema.safeParse({});
-    expect(issuesToDetails(r.error?.issues ?? []).map((d) => d.field)).toEqual(['recordname', 'recordtype']);
+    expect(issuesToDetails(r.error?.issues ?? []).map((d) => d.field)).toEqual([
+      'recordname',
+      'recordtype',
+    ]);
   });
 
   it('splits the unhealthy list', () => {
     expect(parseUnhealthyList('a, b,,c ')).toEqual(['a', 'b', 'c']);
     expect(parseUnhealthyList(undefined)).toEqual([]);
+  });
+});
+
+describe('the fast TestDNSAnswer query parser', () => {
+  it.each([
+    [{ recordname: 'app.example.com', recordtype: 'A' }],
+    [{ recordname: ' app.example.com. ', recordtype: ' aaaa ', city: '2643743' }],
+    [
+      {
+        recordname: 'a',
+        recordtype: 'TXT',
+        edns0clientsubnetip: '81.2.69.160',
+        edns0clientsubnetmask: '24',
+        resolverip: '',
+        unhealthy: 'a,b',
+      },
+    ],
+    [{ recordname: 'a', recordtype: 'A', lat: '1', lon: '2', ip: '::1' }],
+    [{}],
+    [{ recordname: 'a' }],
+    [{ recordtype: 'A' }],
+    [{ recordname: '   ', recordtype: 'A' }],
+    [{ recordname: 'a'.repeat(1025), recordtype: 'A' }],
+    [{ recordname: 'a', recordtype: 'BOGUS' }],
+    [{ recordname: 'a', recordtype: 'A', extra: '1' }],
+    [{ recordname: 'a', recordtype: 'A', city: ['1', '2'] }],
+    [{ recordname: 'a', recordtype: 'A', edns0clientsubnetmask: '123456789' }],
+    [{ recordname: ['a', 'b'], recordtype: 'A' }],
+    [null],
+    ['recordname=a'],
+  ])('agrees with the schema on %j', (raw) => {
+    const slow = TestDnsAnswerQuerySchema.safeParse(raw);
+    expect(parseTestDnsAnswerQueryFast(raw)).toEqual(slow.success ? slow.data : null);
   });
 });

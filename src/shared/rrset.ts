@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import type {
-  AliasTarget,
-  Change,
-  ChangeBatch,
-  ResourceRecordSet,
-} from '../engine/types';
+import type { AliasTarget, Change, ChangeBatch, ResourceRecordSet } from '../engine/types';
 
 /**
  * Route 53 record-set wire shapes, exactly as `aws route53` prints and accepts them.
@@ -54,7 +49,9 @@ export const ResourceRecordSetSchema = z
     ],
   });
 
-export const ChangeActionSchema = z.enum(['CREATE', 'DELETE', 'UPSERT']).meta({ id: 'ChangeAction' });
+export const ChangeActionSchema = z
+  .enum(['CREATE', 'DELETE', 'UPSERT'])
+  .meta({ id: 'ChangeAction' });
 
 export const ChangeSchema = z
   .strictObject({
@@ -129,21 +126,19 @@ export const ChangeInfoSchema = z
   })
   .meta({ id: 'ChangeInfo' });
 
-export const ChangeInfoResponseSchema = z
-  .object({ ChangeInfo: ChangeInfoSchema })
-  .meta({
-    id: 'ChangeInfoResponse',
-    examples: [
-      {
-        ChangeInfo: {
-          Id: '/change/C2682N5HXP0BZ4',
-          Status: 'INSYNC',
-          SubmittedAt: '2026-01-01T00:00:00.000Z',
-          Comment: 'Add Singapore',
-        },
+export const ChangeInfoResponseSchema = z.object({ ChangeInfo: ChangeInfoSchema }).meta({
+  id: 'ChangeInfoResponse',
+  examples: [
+    {
+      ChangeInfo: {
+        Id: '/change/C2682N5HXP0BZ4',
+        Status: 'INSYNC',
+        SubmittedAt: '2026-01-01T00:00:00.000Z',
+        Comment: 'Add Singapore',
       },
-    ],
-  });
+    },
+  ],
+});
 
 export const ListResourceRecordSetsResponseSchema = z
   .object({ ResourceRecordSets: z.array(ResourceRecordSetSchema) })

@@ -62,7 +62,12 @@ export const ZoneDetailSchema = z
   .meta({
     id: 'ZoneDetail',
     examples: [
-      { id: 'Z0A1B2C3D4E5F6G7H8I9J', name: 'example.com', version: 1, createdAt: '2026-01-01T00:00:00.000Z' },
+      {
+        id: 'Z0A1B2C3D4E5F6G7H8I9J',
+        name: 'example.com',
+        version: 1,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
     ],
   });
 export type ZoneDetail = z.infer<typeof ZoneDetailSchema>;

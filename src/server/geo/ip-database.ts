@@ -158,8 +158,14 @@ function treeWalker(db: Buffer, nodeCount: number, recordSize: number) {
     const o = node * nodeBytes;
     if (recordSize === 28) {
       return bit
-        ? (((db[o + 3] as number) & 0x0f) << 24) | ((db[o + 4] as number) << 16) | ((db[o + 5] as number) << 8) | (db[o + 6] as number)
-        : (((db[o + 3] as number) & 0xf0) << 20) | ((db[o] as number) << 16) | ((db[o + 1] as number) << 8) | (db[o + 2] as number);
+        ? (((db[o + 3] as number) & 0x0f) << 24) |
+            ((db[o + 4] as number) << 16) |
+            ((db[o + 5] as number) << 8) |
+            (db[o + 6] as number)
+        : (((db[o + 3] as number) & 0xf0) << 20) |
+            ((db[o] as number) << 16) |
+            ((db[o + 1] as number) << 8) |
+            (db[o + 2] as number);
     }
     if (recordSize === 24) {
       const b = bit ? o + 3 : o;
@@ -247,7 +253,10 @@ export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
       // ::ffff:a.b.c.d — IPv4-mapped: the IPv4 file has it.
       if (p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0xffff) {
         const value = (((p[6] as number) << 16) | (p[7] as number)) >>> 0;
-        return lookupV4(value, `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`);
+        return lookupV4(
+          value,
+          `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`,
+        );
       }
       let node = 0;
       for (let w = 0; w < 4 && node < tree6.nodeCount; w++) {

@@ -1,6 +1,6 @@
+import ipaddr from 'ipaddr.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { foldSearchText } from './city-index';
-import ipaddr from 'ipaddr.js';
 import { isDottedQuad, parseIpv6Groups } from './ip-database';
 import { loadGeo, type ServerGeo } from './load-geo';
 
@@ -66,7 +66,21 @@ describe('IP lookups (DB-IP city data)', () => {
     for (const text of good) {
       expect(parseIpv6Groups(text), text).toEqual(ipaddr.IPv6.parse(text).parts);
     }
-    const bad = [':', ':::', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', 'g::', '1:2:3:4:5:6:7:', ':1::', '::1.2.3', '::256.1.1.1', 'fe80::1%eth0', '1:2:3:4:5:6:7::8'];
+    const bad = [
+      ':',
+      ':::',
+      '1:2:3:4:5:6:7',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      '12345::',
+      'g::',
+      '1:2:3:4:5:6:7:',
+      ':1::',
+      '::1.2.3',
+      '::256.1.1.1',
+      'fe80::1%eth0',
+      '1:2:3:4:5:6:7::8',
+    ];
     for (const text of bad) expect(parseIpv6Groups(text), text).toBeNull();
   });
 

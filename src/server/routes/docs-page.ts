@@ -78,7 +78,9 @@ function renderOperation(path: string, method: string, op: Json): string {
       const [type, media] = Object.entries(content)[0] ?? [];
       const m = asObject(media);
       const example =
-        m.example !== undefined ? `<details><summary>Example</summary>${jsonBlock(m.example)}</details>` : '';
+        m.example !== undefined
+          ? `<details><summary>Example</summary>${jsonBlock(m.example)}</details>`
+          : '';
       return `<tr><td><code>${escapeHtml(status)}</code></td><td>${escapeHtml(String(resp.description ?? ''))}</td><td>${type ? `${escapeHtml(type)} ${m.schema ? schemaLink(m.schema) : ''}` : '—'}${example}</td></tr>`;
     })
     .join('');
@@ -97,7 +99,8 @@ export function renderDocsPage(doc: Json): string {
   const paths = asObject(doc.paths);
   const ops: { path: string; method: string; op: Json }[] = [];
   for (const [path, item] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(asObject(item))) ops.push({ path, method, op: asObject(op) });
+    for (const [method, op] of Object.entries(asObject(item)))
+      ops.push({ path, method, op: asObject(op) });
   }
   const toc = ops
     .map(

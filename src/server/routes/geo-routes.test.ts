@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorSchema } from '../../shared/errors';
-import { CityListResponseSchema, CitySchema, GeoIpResponseSchema, RegionListResponseSchema } from '../../shared/geo';
+import {
+  CityListResponseSchema,
+  CitySchema,
+  GeoIpResponseSchema,
+  RegionListResponseSchema,
+} from '../../shared/geo';
 import { call, startTestServer, type TestServer } from '../test-server';
 
 let s: TestServer;
@@ -18,9 +23,19 @@ describe('GET /api/regions', () => {
     const regions = RegionListResponseSchema.parse(res.body);
     expect(regions).toHaveLength(34);
     expect(regions).toContainEqual(
-      expect.objectContaining({ code: 'us-west-2', name: 'US West (Oregon)', lat: expect.any(Number), lon: expect.any(Number) }),
+      expect.objectContaining({
+        code: 'us-west-2',
+        name: 'US West (Oregon)',
+        lat: expect.any(Number),
+        lon: expect.any(Number),
+      }),
     );
-    expect(regions.filter((r) => r.china).map((r) => r.code).sort()).toEqual(['cn-north-1', 'cn-northwest-1']);
+    expect(
+      regions
+        .filter((r) => r.china)
+        .map((r) => r.code)
+        .sort(),
+    ).toEqual(['cn-north-1', 'cn-northwest-1']);
     expect(new Set(regions.map((r) => r.code)).size).toBe(34);
   });
 });
@@ -36,7 +51,14 @@ describe('GET /api/cities', () => {
     expect(res.status).toBe(200);
     const cities = CityListResponseSchema.parse(res.body);
     expect(cities[0]).toMatchObject({ id, name, country });
-    expect(Object.keys(cities[0] ?? {}).sort()).toEqual(['country', 'id', 'lat', 'lon', 'name', 'population']);
+    expect(Object.keys(cities[0] ?? {}).sort()).toEqual([
+      'country',
+      'id',
+      'lat',
+      'lon',
+      'name',
+      'population',
+    ]);
   });
 
   it('limits results (default 10, at most 100), best population first', async () => {
@@ -44,8 +66,12 @@ describe('GET /api/cities', () => {
     expect(def).toHaveLength(10);
     const pops = def.map((c) => c.population);
     expect(pops).toEqual([...pops].sort((a, b) => b - a));
-    expect(CityListResponseSchema.parse((await call(s.base, 'GET', '/api/cities?q=san&limit=3')).body)).toHaveLength(3);
-    expect(CityListResponseSchema.parse((await call(s.base, 'GET', '/api/cities?q=a&limit=100')).body)).toHaveLength(100);
+    expect(
+      CityListResponseSchema.parse((await call(s.base, 'GET', '/api/cities?q=san&limit=3')).body),
+    ).toHaveLength(3);
+    expect(
+      CityListResponseSchema.parse((await call(s.base, 'GET', '/api/cities?q=a&limit=100')).body),
+    ).toHaveLength(100);
   });
 
   it.each([
@@ -67,7 +93,12 @@ describe('GET /api/cities', () => {
 
   it('GET /api/cities/:id → the city, unknown → 404 NoSuchCity', async () => {
     const res = await call(s.base, 'GET', '/api/cities/1850147');
-    expect(CitySchema.parse(res.body)).toMatchObject({ name: 'Tokyo', country: 'JP', lat: 35.6895, lon: 139.69171 });
+    expect(CitySchema.parse(res.body)).toMatchObject({
+      name: 'Tokyo',
+      country: 'JP',
+      lat: 35.6895,
+      lon: 139.69171,
+    });
     const missing = await call(s.base, 'GET', '/api/cities/424242424242');
     expect(missing.status).toBe(404);
     expect(ApiErrorSchema.parse(missing.body).error.code).toBe('NoSuchCity');

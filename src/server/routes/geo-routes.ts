@@ -5,8 +5,8 @@ import { REGIONS } from '../../engine/regions';
 import {
   type City,
   CitySearchQuerySchema,
-  type GeoIpResponse,
   GeoIpQuerySchema,
+  type GeoIpResponse,
   type Region,
 } from '../../shared/geo';
 import type { ServerGeo } from '../geo/load-geo';

@@ -7,7 +7,8 @@ let s: TestServer;
 let zone: string;
 beforeAll(async () => {
   s = await startTestServer();
-  zone = ((await call(s.base, 'POST', '/api/zones', { name: 'hc.example' })).body as { id: string }).id;
+  zone = ((await call(s.base, 'POST', '/api/zones', { name: 'hc.example' })).body as { id: string })
+    .id;
   const res = await call(s.base, 'POST', `/api/zones/${zone}/rrsets`, {
     Changes: ['a', 'b'].map((id, i) => ({
       Action: 'CREATE',
@@ -30,23 +31,43 @@ afterAll(async () => {
 
 describe('/api/health-checks', () => {
   it('unknown ids are healthy; PUT stores a status that GET and the list report', async () => {
-    expect(HealthCheckStatusSchema.parse((await call(s.base, 'GET', '/api/health-checks/never-seen')).body)).toEqual({
+    expect(
+      HealthCheckStatusSchema.parse(
+        (await call(s.base, 'GET', '/api/health-checks/never-seen')).body,
+      ),
+    ).toEqual({
       id: 'never-seen',
       healthy: true,
     });
     const put = await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: false });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ id: 'check-a', healthy: false });
-    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({ id: 'check-a', healthy: false });
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
+      id: 'check-a',
+      healthy: false,
+    });
 
-    const list = HealthCheckListResponseSchema.parse((await call(s.base, 'GET', '/api/health-checks')).body);
+    const list = HealthCheckListResponseSchema.parse(
+      (await call(s.base, 'GET', '/api/health-checks')).body,
+    );
     expect(list).toEqual([
-      { id: 'check-a', healthy: false, records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'a' }] },
-      { id: 'check-b', healthy: true, records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'b' }] },
+      {
+        id: 'check-a',
+        healthy: false,
+        records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'a' }],
+      },
+      {
+        id: 'check-b',
+        healthy: true,
+        records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'b' }],
+      },
     ]);
 
     await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: true });
-    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({ id: 'check-a', healthy: true });
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
+      id: 'check-a',
+      healthy: true,
+    });
   });
 
   it.each([
@@ -60,11 +81,16 @@ describe('/api/health-checks', () => {
     const error = ApiErrorSchema.parse(res.body).error;
     expect(error.code).toBe('InvalidInput');
     expect(error.details?.map((d) => d.field)).toContain(field);
-    expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toEqual({ id: 'check-b', healthy: true });
+    expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toEqual({
+      id: 'check-b',
+      healthy: true,
+    });
   });
 
   it('refuses ids longer than 64 characters', async () => {
-    const res = await call(s.base, 'PUT', `/api/health-checks/${'x'.repeat(65)}`, { healthy: false });
+    const res = await call(s.base, 'PUT', `/api/health-checks/${'x'.repeat(65)}`, {
+      healthy: false,
+    });
     expect(res.status).toBe(400);
     expect(ApiErrorSchema.parse(res.body).error.details?.[0]?.field).toBe('id');
   });

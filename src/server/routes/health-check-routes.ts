@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
-  type HealthCheckListEntry,
   HealthCheckIdSchema,
+  type HealthCheckListEntry,
   type HealthCheckStatus,
   SetHealthRequestSchema,
 } from '../../shared/health';

@@ -100,7 +100,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
     description:
       'Whole-name prefix matches by population first, then names with a later word matching. Case and accents are ignored.',
     query: CitySearchQuerySchema,
-    responses: { 200: { description: 'Best matches first', schema: CityListResponseSchema }, 400: badInput },
+    responses: {
+      200: { description: 'Best matches first', schema: CityListResponseSchema },
+      400: badInput,
+    },
   },
   {
     method: 'get',
@@ -170,7 +173,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
     summary: 'List record sets (as `aws route53 list-resource-record-sets`)',
     params: ZoneParamsSchema,
     responses: {
-      200: { description: 'Every set, in Route 53 order', schema: ListResourceRecordSetsResponseSchema },
+      200: {
+        description: 'Every set, in Route 53 order',
+        schema: ListResourceRecordSetsResponseSchema,
+      },
       404: noZone,
     },
   },
@@ -214,7 +220,10 @@ export const ROUTE_DOCS: RouteDoc[] = [
     params: ZoneParamsSchema,
     query: TestDnsAnswerQuerySchema,
     responses: {
-      200: { description: 'The answer and the routing decision', schema: TestDnsAnswerResponseSchema },
+      200: {
+        description: 'The answer and the routing decision',
+        schema: TestDnsAnswerResponseSchema,
+      },
       400: badInput,
       404: noZone,
     },
@@ -224,7 +233,9 @@ export const ROUTE_DOCS: RouteDoc[] = [
     path: '/api/health-checks',
     tag: 'health checks',
     summary: 'Health checks referenced by record sets, with their status',
-    responses: { 200: { description: 'Status per HealthCheckId', schema: HealthCheckListResponseSchema } },
+    responses: {
+      200: { description: 'Status per HealthCheckId', schema: HealthCheckListResponseSchema },
+    },
   },
   {
     method: 'get',
@@ -266,7 +277,11 @@ function parameters(where: 'path' | 'query', obj: z.ZodObject | undefined): Json
   return Object.entries(obj.shape).map(([name, prop]) => {
     const field = prop as z.ZodType;
     const json = stripDialect(
-      z.toJSONSchema(field, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema,
+      z.toJSONSchema(field, {
+        io: 'input',
+        unrepresentable: 'any',
+        reused: 'inline',
+      }) as JsonSchema,
     );
     const { description, ...schema } = json;
     const text = typeof description === 'string' ? description : field.description;

@@ -41,7 +41,15 @@ describe('testdnsanswer on the demo zone', () => {
     expect(res.status).toBe(200);
     const body = res.body as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
-      ['Nameserver', 'Protocol', 'RecordData', 'RecordName', 'RecordType', 'ResponseCode', 'Routing'].sort(),
+      [
+        'Nameserver',
+        'Protocol',
+        'RecordData',
+        'RecordName',
+        'RecordType',
+        'ResponseCode',
+        'Routing',
+      ].sort(),
     );
     const a = TestDnsAnswerResponseSchema.parse(body);
     expect(a).toMatchObject({
@@ -52,7 +60,12 @@ describe('testdnsanswer on the demo zone', () => {
       ResponseCode: 'NOERROR',
       Protocol: 'UDP',
     });
-    expect(a.Routing.client).toEqual({ lat: 51.50853, lon: -0.12574, label: 'London, GB', source: 'city' });
+    expect(a.Routing.client).toEqual({
+      lat: 51.50853,
+      lon: -0.12574,
+      label: 'London, GB',
+      source: 'city',
+    });
     expect(a.Routing.chosen).toMatchObject({ setIdentifier: 'oregon', region: 'us-west-2' });
     expect(a.Routing.candidates.map((c) => c.region)).toEqual(['us-west-2', 'ap-southeast-1']);
     const [best, second] = a.Routing.candidates;
@@ -109,10 +122,18 @@ describe('testdnsanswer on the demo zone', () => {
       demo,
       'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160&edns0clientsubnetmask=24&resolverip=133.242.0.1',
     );
-    expect(a.Routing.client).toMatchObject({ source: 'subnet', address: '81.2.69.0', prefix: 24, label: 'London, GB' });
+    expect(a.Routing.client).toMatchObject({
+      source: 'subnet',
+      address: '81.2.69.0',
+      prefix: 24,
+      label: 'London, GB',
+    });
     expect(a.Routing.chosen?.region).toBe('us-west-2');
     // Default mask is /24 for IPv4 and /64 for IPv6.
-    const v4 = await answer(demo, 'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160');
+    const v4 = await answer(
+      demo,
+      'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160',
+    );
     expect(v4.Routing.client).toMatchObject({ address: '81.2.69.0', prefix: 24 });
     const v6 = await answer(
       demo,
@@ -145,7 +166,10 @@ describe('testdnsanswer on the demo zone', () => {
     const outside = await answer(demo, `recordname=www.example.org&recordtype=A&city=${LONDON}`);
     expect(outside).toMatchObject({ ResponseCode: 'NXDOMAIN', RecordData: [] });
     expect(outside.Routing.chosen).toBeNull();
-    const missing = await answer(demo, `recordname=nothing.example.com&recordtype=A&city=${LONDON}`);
+    const missing = await answer(
+      demo,
+      `recordname=nothing.example.com&recordtype=A&city=${LONDON}`,
+    );
     expect(missing.ResponseCode).toBe('NXDOMAIN');
     const nodata = await answer(demo, `recordname=app.example.com&recordtype=AAAA&city=${LONDON}`);
     expect(nodata).toMatchObject({ ResponseCode: 'NOERROR', RecordData: [] });
@@ -165,8 +189,14 @@ describe('testdnsanswer on the demo zone', () => {
     ['recordname=app.example.com&recordtype=A&ip=10.0.0.1', ['ip']],
     ['recordname=app.example.com&recordtype=A&resolverip=nope', ['resolverip']],
     ['recordname=app.example.com&recordtype=A&resolverip=192.168.0.1', ['resolverip']],
-    ['recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160&edns0clientsubnetmask=33', ['edns0clientsubnetmask']],
-    ['recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160&edns0clientsubnetmask=x', ['edns0clientsubnetmask']],
+    [
+      'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160&edns0clientsubnetmask=33',
+      ['edns0clientsubnetmask'],
+    ],
+    [
+      'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.160&edns0clientsubnetmask=x',
+      ['edns0clientsubnetmask'],
+    ],
     ['recordname=app.example.com&recordtype=A&edns0clientsubnetmask=24', ['edns0clientsubnetmask']],
     ['recordname=app.example.com&recordtype=A&edns0clientsubnetip=1.2.3', ['edns0clientsubnetip']],
     ['recordname=app.example.com&recordtype=A&lat=91&lon=0', ['lat']],
@@ -185,7 +215,11 @@ describe('testdnsanswer on the demo zone', () => {
   });
 
   it('unknown zone → 404 NoSuchHostedZone', async () => {
-    const res = await call(s.base, 'GET', '/api/zones/ZNOSUCH1/testdnsanswer?recordname=a.example.com&recordtype=A');
+    const res = await call(
+      s.base,
+      'GET',
+      '/api/zones/ZNOSUCH1/testdnsanswer?recordname=a.example.com&recordtype=A',
+    );
     expect(res.status).toBe(404);
     expect(ApiErrorSchema.parse(res.body).error.code).toBe('NoSuchHostedZone');
   });
@@ -215,7 +249,12 @@ describe('testdnsanswer with health checks and wildcards', () => {
         rr('virginia', 'us-east-1', '192.0.2.3'),
         {
           Action: 'CREATE',
-          ResourceRecordSet: { Name: '*.hc.example', Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'www.hc.example' }] },
+          ResourceRecordSet: {
+            Name: '*.hc.example',
+            Type: 'CNAME',
+            TTL: 300,
+            ResourceRecords: [{ Value: 'www.hc.example' }],
+          },
         },
       ],
     });
@@ -232,7 +271,9 @@ describe('testdnsanswer with health checks and wildcards', () => {
     const failed = await answer(zone, q);
     expect(failed.Routing.chosen?.setIdentifier).toBe('frankfurt');
     expect(failed.RecordData).toEqual(['192.0.2.2']);
-    expect(failed.Routing.candidates.find((c) => c.setIdentifier === 'ireland')?.healthy).toBe(false);
+    expect(failed.Routing.candidates.find((c) => c.setIdentifier === 'ireland')?.healthy).toBe(
+      false,
+    );
     expect(failed.Routing.allUnhealthy).toBe(false);
 
     await call(s.base, 'PUT', '/api/health-checks/hc-ireland', { healthy: true });

@@ -4,6 +4,7 @@ import { locateClient } from '../../engine/client-location';
 import { decodeNameLabels, isInZone, normalizeName } from '../../engine/names';
 import type { ClientLocation, ResourceRecordSet } from '../../engine/types';
 import {
+  parseTestDnsAnswerQueryFast,
   parseUnhealthyList,
   type RoutingClient,
   type TestDnsAnswerQuery,
@@ -18,14 +19,22 @@ import { findZone } from './zone-routes';
 /** What TestDNSAnswer reports as the answering server (Route 53 prints one of its own). */
 export const NAMESERVER = 'ns-1.latency-atlas.local';
 
-/** Record sets that can answer a name, cached per zone version (health is read every time). */
-interface CachedSets {
+/**
+ * What one (zone version, name) can answer with: the sets at the name and its wildcards, read
+ * once per zone version, plus the serialised answers already given for it, keyed by everything
+ * else an answer depends on (type, client, previewed failures, health-check states).
+ */
+interface NameEntry {
   version: number;
+  inZone: boolean;
   sets: ResourceRecordSet[];
   healthCheckIds: string[];
+  answers: Map<string, string>;
 }
 
-const SETS_CACHE_LIMIT = 20_000;
+/** Bounds on the caches: names per server, answers per name. Full → start again (cheap, rare). */
+const NAME_CACHE_LIMIT = 20_000;
+const ANSWER_CACHE_LIMIT = 2_000;
 
 /** Names whose wildcard (`\052.<ancestor>`) could answer `name` inside `zoneName`. */
 export function wildcardNames(name: string, zoneName: string): string[] {
@@ -51,106 +60,169 @@ function toWireClient(c: ClientLocation): RoutingClient {
 
 export interface DnsAnswerer {
   answer(zone: Zone, query: TestDnsAnswerQuery): Promise<TestDnsAnswerResponse>;
+  /** The same answer as JSON text, from the cache when it was given before. */
+  answerJson(zone: Zone, query: TestDnsAnswerQuery): Promise<string>;
 }
 
 /** TestDNSAnswer over the repository: locate the client, gather sets, ask the engine. */
 export function createDnsAnswerer(repository: Repository, geo: ServerGeo): DnsAnswerer {
-  const cache = new Map<string, CachedSets>();
+  const names = new Map<string, NameEntry>();
+  const normalized = new Map<string, string | null>();
 
-  async function setsFor(zone: Zone, name: string): Promise<CachedSets> {
+  /** Normalised form of a queried name; null for a broken escape. Cached: the same few names repeat. */
+  function normalizeQueried(raw: string): string | null {
+    let name = normalized.get(raw);
+    if (name === undefined) {
+      name = decodeNameLabels(raw) === null ? null : normalizeName(raw);
+      if (normalized.size >= NAME_CACHE_LIMIT) normalized.clear();
+      normalized.set(raw, name);
+    }
+    return name;
+  }
+
+  async function entryFor(zone: Zone, name: string): Promise<NameEntry> {
     const key = `${zone.id}|${name}`;
-    const hit = cache.get(key);
+    const hit = names.get(key);
     if (hit && hit.version === zone.version) return hit;
-    const names = [name, ...wildcardNames(name, zone.name)];
-    const lists = await Promise.all(names.map((n) => repository.recordSetsByName(zone.id, n)));
-    const sets = lists.flat();
+    const inZone = isInZone(name, zone.name);
+    let sets: ResourceRecordSet[] = [];
+    if (inZone) {
+      const lists = await Promise.all(
+        [name, ...wildcardNames(name, zone.name)].map((n) =>
+          repository.recordSetsByName(zone.id, n),
+        ),
+      );
+      sets = lists.flat();
+    }
     const healthCheckIds = [
       ...new Set(sets.map((s) => s.HealthCheckId).filter((h): h is string => !!h)),
     ];
-    const entry = { version: zone.version, sets, healthCheckIds };
-    if (cache.size >= SETS_CACHE_LIMIT) cache.clear();
-    cache.set(key, entry);
+    const entry: NameEntry = {
+      version: zone.version,
+      inZone,
+      sets,
+      healthCheckIds,
+      answers: new Map(),
+    };
+    if (names.size >= NAME_CACHE_LIMIT) names.clear();
+    names.set(key, entry);
     return entry;
+  }
+
+  function compute(
+    zone: Zone,
+    query: TestDnsAnswerQuery,
+    name: string,
+    entry: NameEntry,
+    client: ClientLocation,
+    health: Map<string, boolean> | undefined,
+  ): TestDnsAnswerResponse {
+    const base = {
+      Nameserver: NAMESERVER,
+      RecordName: query.recordname,
+      RecordType: query.recordtype,
+      Protocol: 'UDP' as const,
+    };
+    if (!entry.inZone) {
+      return {
+        ...base,
+        RecordData: [],
+        ResponseCode: 'NXDOMAIN',
+        Routing: {
+          client: toWireClient(client),
+          chosen: null,
+          candidates: [],
+          allUnhealthy: false,
+        },
+      };
+    }
+    const unhealthy = new Set(parseUnhealthyList(query.unhealthy));
+    const isHealthy =
+      unhealthy.size === 0 && !health
+        ? undefined
+        : (r: ResourceRecordSet) =>
+            !(r.SetIdentifier !== undefined && unhealthy.has(r.SetIdentifier)) &&
+            !(r.HealthCheckId !== undefined && health?.get(r.HealthCheckId) === false);
+    // The engine only asks about sets with a health check (none = always healthy, as in
+    // Route 53); a previewed failure acts as a failing check on the sets it names.
+    const recordSets =
+      unhealthy.size === 0
+        ? entry.sets
+        : entry.sets.map((r) =>
+            r.SetIdentifier !== undefined && unhealthy.has(r.SetIdentifier) && !r.HealthCheckId
+              ? { ...r, HealthCheckId: `preview:${r.SetIdentifier}` }
+              : r,
+          );
+    const result = answerQuery({
+      zoneName: zone.name,
+      name,
+      type: query.recordtype,
+      recordSets,
+      client,
+      ...(isHealthy ? { isHealthy } : {}),
+    });
+    const decision = result.decision;
+    return {
+      ...base,
+      RecordData: result.RecordData,
+      ResponseCode: result.ResponseCode,
+      Routing: {
+        client: toWireClient(client),
+        chosen: decision?.chosen
+          ? {
+              setIdentifier: decision.chosen.setIdentifier,
+              region: decision.chosen.region,
+              rttMs: decision.chosen.rttMs,
+            }
+          : null,
+        candidates: (decision?.candidates ?? []).map((c) => ({
+          setIdentifier: c.setIdentifier,
+          region: c.region,
+          rttMs: c.rttMs,
+          rttLowMs: c.rttLowMs,
+          rttHighMs: c.rttHighMs,
+          distanceKm: c.distanceKm,
+          healthy: c.healthy,
+        })),
+        allUnhealthy: decision?.allUnhealthy ?? false,
+      },
+    };
+  }
+
+  async function prepare(zone: Zone, query: TestDnsAnswerQuery) {
+    const name = normalizeQueried(query.recordname);
+    if (name === null) {
+      throw invalidField('recordname', `"${query.recordname}" has a broken \\ escape`);
+    }
+    const located = locateClient(query, geo);
+    if (!located.ok) throw invalidField(located.field, located.message);
+    const client = located.location;
+    const entry = await entryFor(zone, name);
+    // Health can change without a new zone version, so it is read on every query.
+    const health =
+      entry.healthCheckIds.length > 0
+        ? await repository.getHealth(entry.healthCheckIds)
+        : undefined;
+    let healthKey = '';
+    if (health)
+      for (const id of entry.healthCheckIds) healthKey += health.get(id) === false ? '0' : '1';
+    const key = `${query.recordname}|${query.recordtype}|${client.lat},${client.lon}|${client.source}|${client.address ?? ''}/${client.prefix ?? ''}|${client.label}|${query.unhealthy ?? ''}|${healthKey}`;
+    return { name, client, entry, health, key };
   }
 
   return {
     async answer(zone, query) {
-      const labels = decodeNameLabels(query.recordname);
-      if (labels === null) {
-        throw invalidField('recordname', `"${query.recordname}" has a broken \\ escape`);
-      }
-      const located = locateClient(query, geo);
-      if (!located.ok) throw invalidField(located.field, located.message);
-      const client = located.location;
-      const name = normalizeName(query.recordname);
-      const base = {
-        Nameserver: NAMESERVER,
-        RecordName: query.recordname,
-        RecordType: query.recordtype,
-        Protocol: 'UDP' as const,
-      };
-      if (!isInZone(name, zone.name)) {
-        return {
-          ...base,
-          RecordData: [],
-          ResponseCode: 'NXDOMAIN',
-          Routing: { client: toWireClient(client), chosen: null, candidates: [], allUnhealthy: false },
-        };
-      }
-      const { sets, healthCheckIds } = await setsFor(zone, name);
-      const unhealthy = new Set(parseUnhealthyList(query.unhealthy));
-      const health =
-        healthCheckIds.length > 0 ? await repository.getHealth(healthCheckIds) : undefined;
-      const isHealthy =
-        unhealthy.size === 0 && !health
-          ? undefined
-          : (r: ResourceRecordSet) =>
-              !(r.SetIdentifier !== undefined && unhealthy.has(r.SetIdentifier)) &&
-              !(r.HealthCheckId !== undefined && health?.get(r.HealthCheckId) === false);
-      // The engine only asks about sets with a health check (none = always healthy, as in
-      // Route 53); a previewed failure acts as a failing check on the sets it names.
-      const recordSets =
-        unhealthy.size === 0
-          ? sets
-          : sets.map((r) =>
-              r.SetIdentifier !== undefined && unhealthy.has(r.SetIdentifier) && !r.HealthCheckId
-                ? { ...r, HealthCheckId: `preview:${r.SetIdentifier}` }
-                : r,
-            );
-      const result = answerQuery({
-        zoneName: zone.name,
-        name,
-        type: query.recordtype,
-        recordSets,
-        client,
-        ...(isHealthy ? { isHealthy } : {}),
-      });
-      const decision = result.decision;
-      return {
-        ...base,
-        RecordData: result.RecordData,
-        ResponseCode: result.ResponseCode,
-        Routing: {
-          client: toWireClient(client),
-          chosen: decision?.chosen
-            ? {
-                setIdentifier: decision.chosen.setIdentifier,
-                region: decision.chosen.region,
-                rttMs: decision.chosen.rttMs,
-              }
-            : null,
-          candidates: (decision?.candidates ?? []).map((c) => ({
-            setIdentifier: c.setIdentifier,
-            region: c.region,
-            rttMs: c.rttMs,
-            rttLowMs: c.rttLowMs,
-            rttHighMs: c.rttHighMs,
-            distanceKm: c.distanceKm,
-            healthy: c.healthy,
-          })),
-          allUnhealthy: decision?.allUnhealthy ?? false,
-        },
-      };
+      const { name, client, entry, health } = await prepare(zone, query);
+      return compute(zone, query, name, entry, client, health);
+    },
+    async answerJson(zone, query) {
+      const { name, client, entry, health, key } = await prepare(zone, query);
+      const cached = entry.answers.get(key);
+      if (cached !== undefined) return cached;
+      const json = JSON.stringify(compute(zone, query, name, entry, client, health));
+      if (entry.answers.size >= ANSWER_CACHE_LIMIT) entry.answers.clear();
+      entry.answers.set(key, json);
+      return json;
     },
   };
 }
@@ -162,10 +234,16 @@ export function registerTestDnsAnswerRoute(
   geo: ServerGeo,
 ): void {
   const answerer = createDnsAnswerer(repository, geo);
-  app.get('/api/zones/:id/testdnsanswer', async (req): Promise<TestDnsAnswerResponse> => {
-    const query = TestDnsAnswerQuerySchema.safeParse(req.query);
-    if (!query.success) throw invalidInput(query.error);
+  app.get('/api/zones/:id/testdnsanswer', async (req, reply) => {
+    // Hot path: a hand-written parse for valid queries, the schema (for its messages) otherwise.
+    let query = parseTestDnsAnswerQueryFast(req.query);
+    if (query === null) {
+      const parsed = TestDnsAnswerQuerySchema.safeParse(req.query);
+      if (!parsed.success) throw invalidInput(parsed.error);
+      query = parsed.data;
+    }
     const zone = await findZone(repository, req.params);
-    return answerer.answer(zone, query.data);
+    const json = await answerer.answerJson(zone, query);
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 }

@@ -44,7 +44,9 @@ describe('zones', () => {
     const res = await call(s.base, 'GET', '/api/zones');
     expect(res.status).toBe(200);
     const zones = ZoneListResponseSchema.parse(res.body);
-    expect(zones).toEqual([{ id: expect.stringMatching(/^Z[A-Z0-9]+$/), name: 'example.com', recordCount: 8 }]);
+    expect(zones).toEqual([
+      { id: expect.stringMatching(/^Z[A-Z0-9]+$/), name: 'example.com', recordCount: 8 },
+    ]);
   });
 
   it('creates a zone (201, Location), normalising the name, and refuses a duplicate with 409', async () => {
@@ -68,7 +70,7 @@ describe('zones', () => {
     [{ name: 42 }, 'name'],
     [{ name: 'bad..name' }, 'name'],
     [{ name: '-bad.example' }, 'name'],
-    [{ name: 'a'.repeat(64) + '.com' }, 'name'],
+    [{ name: `${'a'.repeat(64)}.com` }, 'name'],
     [{ name: 'ok.example', extra: 1 }, 'extra'],
   ])('POST /api/zones %j → 400 naming %s', async (body, field) => {
     const before = await call(s.base, 'GET', '/api/zones');
@@ -113,7 +115,12 @@ describe('zones', () => {
       Changes: [
         {
           Action: 'CREATE',
-          ResourceRecordSet: { Name: 'www.full.example', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+          ResourceRecordSet: {
+            Name: 'www.full.example',
+            Type: 'A',
+            TTL: 60,
+            ResourceRecords: [{ Value: '192.0.2.1' }],
+          },
         },
       ],
     });
@@ -274,7 +281,15 @@ describe('record sets and change batches', () => {
       'TTL as a string',
       {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: '60', ResourceRecords: [{ Value: '192.0.2.1' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'a.example.com',
+              Type: 'A',
+              TTL: '60',
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
+          },
         ],
       },
       { change: 0, field: 'ResourceRecordSet.TTL' },
@@ -283,7 +298,16 @@ describe('record sets and change batches', () => {
       'an unsupported routing field (Weight)',
       {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', Weight: 10, TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'a.example.com',
+              Type: 'A',
+              Weight: 10,
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
+          },
         ],
       },
       { change: 0, field: 'ResourceRecordSet.Weight' },
@@ -292,7 +316,15 @@ describe('record sets and change batches', () => {
       'a value that is a number',
       {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'a.example.com', Type: 'A', TTL: 60, ResourceRecords: [{ Value: 1 }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'a.example.com',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: 1 }],
+            },
+          },
         ],
       },
       { change: 0, field: 'ResourceRecordSet.ResourceRecords[0].Value' },
@@ -301,7 +333,15 @@ describe('record sets and change batches', () => {
       'a name outside the zone',
       {
         Changes: [
-          { Action: 'CREATE', ResourceRecordSet: { Name: 'www.example.org', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.example.org',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
+          },
         ],
       },
       { change: 0, field: 'ResourceRecordSet.Name' },
@@ -312,7 +352,14 @@ describe('record sets and change batches', () => {
         Changes: [
           {
             Action: 'CREATE',
-            ResourceRecordSet: { Name: 'x.example.com', Type: 'A', SetIdentifier: 'mars', Region: 'mars-north-1', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+            ResourceRecordSet: {
+              Name: 'x.example.com',
+              Type: 'A',
+              SetIdentifier: 'mars',
+              Region: 'mars-north-1',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
           },
         ],
       },
@@ -324,7 +371,14 @@ describe('record sets and change batches', () => {
         Changes: [
           {
             Action: 'CREATE',
-            ResourceRecordSet: { Name: 'app.example.com', Type: 'A', SetIdentifier: 'oregon-2', Region: 'us-west-2', TTL: 60, ResourceRecords: [{ Value: '192.0.2.11' }] },
+            ResourceRecordSet: {
+              Name: 'app.example.com',
+              Type: 'A',
+              SetIdentifier: 'oregon-2',
+              Region: 'us-west-2',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.11' }],
+            },
           },
         ],
       },
@@ -336,7 +390,14 @@ describe('record sets and change batches', () => {
         Changes: [
           {
             Action: 'DELETE',
-            ResourceRecordSet: { Name: 'app.example.com', Type: 'A', SetIdentifier: 'oregon', Region: 'us-west-2', TTL: 300, ResourceRecords: [{ Value: '192.0.2.10' }] },
+            ResourceRecordSet: {
+              Name: 'app.example.com',
+              Type: 'A',
+              SetIdentifier: 'oregon',
+              Region: 'us-west-2',
+              TTL: 300,
+              ResourceRecords: [{ Value: '192.0.2.10' }],
+            },
           },
         ],
       },
@@ -348,7 +409,14 @@ describe('record sets and change batches', () => {
         Changes: [
           {
             Action: 'CREATE',
-            ResourceRecordSet: { Name: 'app.example.com', Type: 'A', SetIdentifier: 'oregon', Region: 'us-west-2', TTL: 60, ResourceRecords: [{ Value: '192.0.2.10' }] },
+            ResourceRecordSet: {
+              Name: 'app.example.com',
+              Type: 'A',
+              SetIdentifier: 'oregon',
+              Region: 'us-west-2',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.10' }],
+            },
           },
         ],
       },
@@ -380,7 +448,12 @@ describe('record sets and change batches', () => {
       TTL: 60,
       ResourceRecords: [{ Value: '192.0.2.10' }],
     });
-    expect(list.filter((r) => r.Name === 'api.example.com.').map((r) => r.Region).sort()).toEqual([
+    expect(
+      list
+        .filter((r) => r.Name === 'api.example.com.')
+        .map((r) => r.Region)
+        .sort(),
+    ).toEqual([
       'ap-northeast-1',
       'ap-southeast-2',
       'eu-central-1',

@@ -14,8 +14,8 @@ import {
   CreateZoneRequestSchema,
   type CreateZoneResponse,
   DeleteZoneQuerySchema,
-  type ZoneDetail,
   normalizeZoneId,
+  type ZoneDetail,
   type ZoneSummary,
 } from '../../shared/zones';
 import {
@@ -146,7 +146,9 @@ export function registerZoneRoutes(app: FastifyInstance, repository: Repository)
   });
 }
 
-function invalidChangeBatch(details: { change?: number; field: string; message: string }[]): ApiHttpError {
+function invalidChangeBatch(
+  details: { change?: number; field: string; message: string }[],
+): ApiHttpError {
   const bad = new Set(details.map((d) => d.change).filter((c) => c !== undefined));
   const what =
     bad.size === 0
@@ -156,5 +158,10 @@ function invalidChangeBatch(details: { change?: number; field: string; message: 
   const example = first
     ? ` (${first.change !== undefined ? `change ${first.change} ` : ''}${first.field}: ${first.message})`
     : '';
-  return new ApiHttpError(400, 'InvalidChangeBatch', `${what}; nothing was applied${example}`, details);
+  return new ApiHttpError(
+    400,
+    'InvalidChangeBatch',
+    `${what}; nothing was applied${example}`,
+    details,
+  );
 }

@@ -18,3 +18,13 @@ export function newZoneId(): string {
 export function newChangeId(): string {
   return `/change/C${randomUpperAlnum(20)}`;
 }
+
+/** Proposal id: `P` + 20 upper-case alphanumerics. */
+export function newProposalId(): string {
+  return `P${randomUpperAlnum(20)}`;
+}
+
+/** API token id (not secret; lets logs name a token without its name): `T` + 20. */
+export function newTokenId(): string {
+  return `T${randomUpperAlnum(20)}`;
+}

@@ -10,6 +10,7 @@ import {
   ZoneNotEmptyError,
   ZoneNotFoundError,
 } from './repository';
+import { describeReviewStorageContract } from './repository-reviews.contract';
 
 /**
  * What a storage implementation hands the contract: a fresh, empty repository; `reopen` opens
@@ -579,4 +580,5 @@ export function describeRepositoryContract(
       });
     });
   });
+  describeReviewStorageContract(name, open);
 }

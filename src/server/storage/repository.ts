@@ -1,4 +1,7 @@
+import type { PlannedChange } from '../../engine/change-batch';
+import type { Impact } from '../../engine/impact';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../engine/types';
+import type { Role } from '../../shared/auth';
 
 /**
  * The storage contract. SQLite implements it today; a PostgreSQL implementation
@@ -30,17 +33,185 @@ export interface AppliedChangeBatch {
   /** ISO-8601 UTC. */
   submittedAt: string;
   comment: string | null;
-  /** Who made it (token name) when known. */
+  /** Who made it (token name) when known: the proposal's author for an applied proposal. */
   author: string | null;
+  /** Who applied it (token name), when known; differs from author for a proposal. */
+  appliedBy: string | null;
+  /** The proposal this batch came from, if any. */
+  proposalId: string | null;
   /** The zone version this batch produced. */
   version: number;
   /** The changes as applied, names normalised (trailing dot). */
   changes: ChangeBatch['Changes'];
+  /** What the batch did to users, computed just before it was applied (null when not computed). */
+  impact: Impact | null;
+}
+
+/** One applied batch with its plan: each step's stored set before and after (for rollback). */
+export interface AppliedChangeBatchDetail extends AppliedChangeBatch {
+  plan: PlannedChange[];
 }
 
 export type ApplyResult =
   | { ok: true; change: AppliedChangeBatch }
   | { ok: false; errors: ChangeError[] };
+
+/** A batch validated against the zone as it is now, without applying it. */
+export type PreviewResult =
+  | {
+      ok: true;
+      /** The zone version the plan was made against. */
+      version: number;
+      plan: PlannedChange[];
+      /** Every stored set at the names the batch touches (all types), before the batch. */
+      recordsAtNames: ResourceRecordSet[];
+    }
+  | { ok: false; version: number; errors: ChangeError[] };
+
+export interface ApplyOptions {
+  /** Token name of whoever made the batch (the proposal's author for a proposal). */
+  author?: string | null;
+  /** Token name of whoever applied it; defaults to author. */
+  appliedBy?: string | null;
+  /** Refuse (StaleZoneVersionError) unless the zone is still at this version. */
+  expectedVersion?: number;
+  /** Impact computed for the batch, kept in history. */
+  impact?: Impact | null;
+}
+
+/** Who does a write (token name); null for unattended writes such as the demo seed. */
+export interface ActorOptions {
+  actor?: string | null;
+}
+
+export const PROPOSAL_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'applied',
+  'superseded',
+] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** A change batch that is stored but not live, waiting for review. */
+export interface Proposal {
+  /** `P` + 20 upper-case alphanumerics. */
+  id: string;
+  zoneId: string;
+  author: string;
+  comment: string | null;
+  batch: ChangeBatch;
+  /** The zone version the batch was validated against (creation or last rebase). */
+  baseVersion: number;
+  /** The batch planned against the base version: each step's before/after. */
+  plan: PlannedChange[];
+  /** Every set at the touched names at the base version (all types), for impact and diff. */
+  baseRecords: ResourceRecordSet[];
+  status: ProposalStatus;
+  createdAt: string;
+  updatedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  appliedChangeId: string | null;
+  /** The applied change id this proposal undoes, for a rollback. */
+  rollbackOf: string | null;
+  supersededBy: string | null;
+}
+
+export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; errors: ChangeError[] };
+
+export interface ZoneSettings {
+  /** Apply only proposals approved by someone other than their author; direct writes: admin only. */
+  requireApproval: boolean;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** One append-only audit entry: who did what, when, to what. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  /** e.g. `changes.applied`, `proposal.approved`, `token.created`. */
+  action: string;
+  zoneId: string | null;
+  /** What the action was about: a change id, proposal id, token name, health check id. */
+  subject: string | null;
+  details: Record<string, unknown>;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+
+/** applyChangeBatch with expectedVersion, applyProposal: the zone moved on since. */
+export class StaleZoneVersionError extends Error {
+  constructor(
+    readonly zoneId: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+    /** Batches applied after expectedVersion, oldest first. */
+    readonly changedSince: AppliedChangeBatch[],
+  ) {
+    super(
+      `zone ${zoneId} is at version ${currentVersion}, not ${expectedVersion}: ` +
+        `${changedSince.length} change ${changedSince.length === 1 ? 'batch was' : 'batches were'} applied since`,
+    );
+  }
+}
+
+export class ProposalNotFoundError extends Error {
+  constructor(readonly proposalId: string) {
+    super(`no proposal with id ${proposalId}`);
+  }
+}
+
+/** The proposal is not in a status that allows this (e.g. approving an applied one). */
+export class ProposalStateError extends Error {
+  constructor(
+    readonly proposalId: string,
+    readonly status: ProposalStatus,
+    action: string,
+  ) {
+    super(`proposal ${proposalId} is ${status}; it cannot be ${action}`);
+  }
+}
+
+export class SelfApprovalError extends Error {
+  constructor(
+    readonly proposalId: string,
+    readonly author: string,
+  ) {
+    super(`${author} wrote proposal ${proposalId}; someone else has to approve it`);
+  }
+}
+
+/** The zone requires approval and the proposal has not been approved. */
+export class ApprovalRequiredError extends Error {
+  constructor(
+    readonly proposalId: string,
+    readonly status: ProposalStatus,
+  ) {
+    super(
+      `the zone requires approval before apply and proposal ${proposalId} is ${status}; ` +
+        'an approver other than its author has to approve it first',
+    );
+  }
+}
+
+export class TokenNameTakenError extends Error {
+  constructor(readonly tokenName: string) {
+    super(
+      `a token named "${tokenName}" already exists (names are never reused, even after revoking, so history stays unambiguous)`,
+    );
+  }
+}
 
 export class ZoneExistsError extends Error {
   constructor(readonly zoneName: string) {
@@ -79,12 +250,12 @@ export interface Repository {
    * Name is normalised (lower case, no trailing dot). Throws InvalidZoneNameError for a
    * malformed name, ZoneExistsError when a zone of that name exists.
    */
-  createZone(name: string): Promise<Zone>;
+  createZone(name: string, opts?: ActorOptions): Promise<Zone>;
   /**
    * false when unknown. Throws ZoneNotEmptyError unless force when the zone holds record sets
    * other than the apex NS and SOA (Route 53's rule). Deleting a zone drops its history too.
    */
-  deleteZone(zoneId: string, opts?: { force?: boolean }): Promise<boolean>;
+  deleteZone(zoneId: string, opts?: { force?: boolean } & ActorOptions): Promise<boolean>;
   /** Every record set in the zone, in Route 53 listing order; [] for an unknown zone. */
   listRecordSets(zoneId: string): Promise<ResourceRecordSet[]>;
   /**
@@ -94,18 +265,106 @@ export interface Repository {
   recordSetsByName(zoneId: string, name: string): Promise<ResourceRecordSet[]>;
   /**
    * Validates the whole batch against the zone as it is inside one transaction
-   * (engine rules), then applies all of it or nothing and records it in history.
-   * Throws ZoneNotFoundError for an unknown zone.
+   * (engine rules), then applies all of it or nothing and records it in history and the
+   * audit log. Throws ZoneNotFoundError for an unknown zone, StaleZoneVersionError when
+   * `expectedVersion` is given and the zone is elsewhere.
    */
-  applyChangeBatch(
+  applyChangeBatch(zoneId: string, batch: ChangeBatch, opts?: ApplyOptions): Promise<ApplyResult>;
+  /**
+   * Validates a batch against the zone as it is (one consistent read) without applying it.
+   * Throws ZoneNotFoundError.
+   */
+  previewChangeBatch(zoneId: string, batch: ChangeBatch): Promise<PreviewResult>;
+  /** Applied batches, newest first; [] for an unknown zone. `sinceVersion`: only later ones. */
+  listChanges(
     zoneId: string,
-    batch: ChangeBatch,
-    opts?: { author?: string | null },
-  ): Promise<ApplyResult>;
-  /** Applied batches, newest first; [] for an unknown zone. */
-  listChanges(zoneId: string, opts?: { limit?: number }): Promise<AppliedChangeBatch[]>;
+    opts?: { limit?: number; sinceVersion?: number },
+  ): Promise<AppliedChangeBatch[]>;
+  /** One applied batch with its plan; null when the zone has no such change. */
+  getChange(zoneId: string, changeId: string): Promise<AppliedChangeBatchDetail | null>;
   /** Health-check status reported for a HealthCheckId; unknown ids are healthy. */
   getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>>;
-  setHealth(healthCheckId: string, healthy: boolean): Promise<void>;
+  setHealth(healthCheckId: string, healthy: boolean, opts?: ActorOptions): Promise<void>;
+
+  /** Defaults (no approval) for a zone without settings; null for an unknown zone. */
+  getZoneSettings(zoneId: string): Promise<ZoneSettings | null>;
+  /** Throws ZoneNotFoundError. */
+  updateZoneSettings(
+    zoneId: string,
+    settings: ZoneSettings,
+    opts?: ActorOptions,
+  ): Promise<ZoneSettings>;
+
+  /**
+   * Validates the batch against the zone as it is and stores it as a pending proposal based on
+   * the current version; invalid → { ok: false, errors } and nothing stored. `supersedes`
+   * marks an open proposal of the same zone superseded in the same transaction.
+   * Throws ZoneNotFoundError, ProposalNotFoundError / ProposalStateError (supersedes).
+   */
+  createProposal(
+    zoneId: string,
+    batch: ChangeBatch,
+    opts: { author: string; rollbackOf?: string | null; supersedes?: string | null },
+  ): Promise<ProposalResult>;
+  getProposal(proposalId: string): Promise<Proposal | null>;
+  /** Newest first; [] for an unknown zone. */
+  listProposals(
+    zoneId: string,
+    opts?: { status?: ProposalStatus; limit?: number },
+  ): Promise<Proposal[]>;
+  /**
+   * pending → approved | rejected. Throws ProposalNotFoundError, ProposalStateError (not
+   * pending), SelfApprovalError (approving one's own proposal).
+   */
+  decideProposal(
+    proposalId: string,
+    decision: { status: 'approved' | 'rejected'; actor: string; reason?: string | null },
+  ): Promise<Proposal>;
+  /**
+   * Revalidates an open (pending/approved) proposal against the zone as it is now and moves its
+   * base to the current version; invalid → { ok: false, errors } and nothing changes. An
+   * approval stands only if the plan and the sets at the touched names are unchanged; otherwise
+   * the proposal goes back to pending for a fresh review.
+   */
+  rebaseProposal(proposalId: string, opts: ActorOptions): Promise<ProposalResult>;
+  /**
+   * Applies an open proposal in one transaction: refuses (ApprovalRequiredError) when the zone
+   * requires approval and it is not approved, (StaleZoneVersionError) when the zone is no longer
+   * at its base version; records the change with the proposal's author and comment and marks
+   * the proposal applied. Throws ProposalNotFoundError / ProposalStateError too.
+   */
+  applyProposal(
+    proposalId: string,
+    opts: { actor: string; impact?: Impact | null },
+  ): Promise<{ proposal: Proposal; change: AppliedChangeBatch }>;
+
+  /** Throws TokenNameTakenError. `hash` is the hex SHA-256 of the secret. */
+  createApiToken(
+    token: { name: string; role: Role; hash: string },
+    opts?: ActorOptions,
+  ): Promise<ApiToken>;
+  /** The token (revoked or not) whose secret hashes to `hash`, with that hash. */
+  findApiTokenByHash(hash: string): Promise<(ApiToken & { hash: string }) | null>;
+  listApiTokens(): Promise<ApiToken[]>;
+  /** Every token ever made, revoked ones included. */
+  countApiTokens(): Promise<number>;
+  /** Marks the named token revoked (idempotent); null when there is no such token. */
+  revokeApiToken(name: string, opts?: ActorOptions): Promise<ApiToken | null>;
+  /**
+   * Gives the named token a new secret hash and role and un-revokes it, creating it if needed
+   * (for a token whose secret is set from configuration).
+   */
+  setApiTokenSecret(
+    token: { name: string; role: Role; hash: string },
+    opts?: ActorOptions,
+  ): Promise<ApiToken>;
+  /** Records use (at most as often as the caller chooses to call it). */
+  touchApiToken(tokenId: string): Promise<void>;
+
+  /** Appends one audit entry; entries can never be changed or deleted afterwards. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Newest first. `zoneId` filters to one zone; `beforeId` pages back. */
+  listAudit(opts?: { zoneId?: string; limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
+
   close(): Promise<void>;
 }

@@ -22,7 +22,12 @@ export function AppHeader({
       <span className="brand">
         <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
           <circle cx="8" cy="8" r="6.25" fill="none" stroke="currentColor" strokeWidth="1.5" />
-          <path d="M1.75 8h12.5M8 1.75c2 2 2 10.5 0 12.5M8 1.75c-2 2-2 10.5 0 12.5" fill="none" stroke="currentColor" strokeWidth="1" />
+          <path
+            d="M1.75 8h12.5M8 1.75c2 2 2 10.5 0 12.5M8 1.75c-2 2-2 10.5 0 12.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1"
+          />
         </svg>
         latency-atlas
       </span>

@@ -1,13 +1,25 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { displayName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
 import type { ZoneSummary } from '../../shared/zones';
-import { EmptyState } from '../components/states';
-import { ImportExportPanel } from '../features/import-export/components/import-export-panel';
+import { EmptyState, Skeleton } from '../components/states';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
-import { PreviewPanel } from '../features/preview/components/preview-panel';
 import { RecordsPanel } from '../features/records/components/records-panel';
+
+// Tabs other than Records load on first use, keeping the first screen's JavaScript small.
+const PreviewPanel = lazy(() =>
+  import('../features/preview/components/preview-panel').then((m) => ({ default: m.PreviewPanel })),
+);
+const ImportExportPanel = lazy(() =>
+  import('../features/import-export/components/import-export-panel').then((m) => ({
+    default: m.ImportExportPanel,
+  })),
+);
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Skeleton rows={5} />}>{children}</Suspense>;
+}
 
 /** What every tab panel may use; the app builds it once per render. */
 export interface TabContext {
@@ -58,17 +70,19 @@ export const APP_TABS: readonly AppTab[] = [
     label: 'Preview',
     render: (ctx) =>
       ctx.selected ? (
-        <PreviewPanel
-          zoneId={ctx.zone.id}
-          recordName={displayName(ctx.selected.name)}
-          recordType={ctx.selected.type}
-          query={ctx.preview}
-          onQueryChange={ctx.setPreview}
-        />
+        <Lazy>
+          <PreviewPanel
+            zoneId={ctx.zone.id}
+            recordName={displayName(ctx.selected.name)}
+            recordType={ctx.selected.type}
+            query={ctx.preview}
+            onQueryChange={ctx.setPreview}
+          />
+        </Lazy>
       ) : (
         <EmptyState title="Pick a name to preview">
-          Choose a record name on the left; the preview shows which region answers a city, an IP address or
-          a client subnet, and why.
+          Choose a record name on the left; the preview shows which region answers a city, an IP
+          address or a client subnet, and why.
         </EmptyState>
       ),
   },
@@ -76,12 +90,14 @@ export const APP_TABS: readonly AppTab[] = [
     id: 'import-export',
     label: 'Import / Export',
     render: (ctx) => (
-      <ImportExportPanel
-        zoneId={ctx.zone.id}
-        zoneName={ctx.zone.name}
-        records={ctx.records.data}
-        onApplied={() => ctx.selectTab('records')}
-      />
+      <Lazy>
+        <ImportExportPanel
+          zoneId={ctx.zone.id}
+          zoneName={ctx.zone.name}
+          records={ctx.records.data}
+          onApplied={() => ctx.selectTab('records')}
+        />
+      </Lazy>
     ),
   },
 ];

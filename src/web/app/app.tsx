@@ -1,21 +1,30 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { displayName, normalizeName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
 import { EmptyState, ErrorState, Skeleton } from '../components/states';
 import { Tabs } from '../components/tabs';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
-import { RecordFormDialog } from '../features/records/components/record-form-dialog';
 import { RecordNameList } from '../features/records/components/record-name-list';
-import { groupRecordSets, latencySetsOf } from '../features/records/lib/record-groups';
 import type { RecordFormValues } from '../features/records/lib/record-form-model';
+import { groupRecordSets, latencySetsOf } from '../features/records/lib/record-groups';
 import { useZones } from '../features/zones/api/get-zones';
 import { AppFooter, AppHeader } from './app-chrome';
 import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
 import { hasPreviewQuery, useAppLocation } from './use-app-location';
 
-type FormState = { original: ResourceRecordSet | null; defaults?: Partial<RecordFormValues> } | null;
+// The form (engine validation, region picker) loads when first opened.
+const RecordFormDialog = lazy(() =>
+  import('../features/records/components/record-form-dialog').then((m) => ({
+    default: m.RecordFormDialog,
+  })),
+);
+
+type FormState = {
+  original: ResourceRecordSet | null;
+  defaults?: Partial<RecordFormValues>;
+} | null;
 
 const CATCHMENT_KEY = 'latency-atlas.catchment';
 
@@ -65,7 +74,8 @@ export function App() {
   }, [selected, groups, selectName]);
 
   const latencySets = useMemo(
-    () => (records.data && selected ? latencySetsOf(records.data, selected.name, selected.type) : []),
+    () =>
+      records.data && selected ? latencySetsOf(records.data, selected.name, selected.type) : [],
     [records.data, selected],
   );
 
@@ -94,11 +104,15 @@ export function App() {
   const openCreate = useCallback(() => {
     const rel =
       selected && zone && latencySets.length
-        ? displayName(selected.name).replace(new RegExp(`\\.?${zone.name.replace(/\./g, '\\.')}$`), '')
+        ? displayName(selected.name).replace(
+            new RegExp(`\\.?${zone.name.replace(/\./g, '\\.')}$`),
+            '',
+          )
         : '';
     setForm({
       original: null,
-      defaults: selected && latencySets.length ? { name: rel || '@', type: selected.type } : undefined,
+      defaults:
+        selected && latencySets.length ? { name: rel || '@', type: selected.type } : undefined,
     });
   }, [selected, zone, latencySets.length]);
 
@@ -115,7 +129,11 @@ export function App() {
     return (
       <Shell zones={undefined} zonesLoading={false} zoneId={null} onSelectZone={selectZone}>
         <div className="app-loading">
-          <ErrorState title="Could not load the hosted zones" error={zones.error} onRetry={() => void zones.refetch()} />
+          <ErrorState
+            title="Could not load the hosted zones"
+            error={zones.error}
+            onRetry={() => void zones.refetch()}
+          />
         </div>
       </Shell>
     );
@@ -192,7 +210,10 @@ export function App() {
               localStorage.setItem(CATCHMENT_KEY, on ? 'on' : 'off');
             }}
             onMapClick={(p) =>
-              setPreview({ lat: Math.round(p.lat * 1e4) / 1e4, lon: Math.round(p.lon * 1e4) / 1e4 }, { tab: 'preview' })
+              setPreview(
+                { lat: Math.round(p.lat * 1e4) / 1e4, lon: Math.round(p.lon * 1e4) / 1e4 },
+                { tab: 'preview' },
+              )
             }
             onRecordClick={(r) => {
               selectTab('records');
@@ -206,7 +227,10 @@ export function App() {
               tabs={APP_TABS.map((t) => ({
                 id: t.id,
                 label: t.label,
-                badge: t.id === 'records' && records.data ? records.data.length.toLocaleString() : undefined,
+                badge:
+                  t.id === 'records' && records.data
+                    ? records.data.length.toLocaleString()
+                    : undefined,
               }))}
               selected={tab}
               onSelect={(id) => selectTab(id)}
@@ -217,16 +241,22 @@ export function App() {
         </main>
       </div>
       {form && records.data && (
-        <RecordFormDialog
-          key={form.original ? `${form.original.Name}|${form.original.Type}|${form.original.SetIdentifier}` : 'new'}
-          zoneId={zone.id}
-          zoneName={zone.name}
-          records={records.data}
-          original={form.original}
-          defaults={form.defaults}
-          onClose={() => setForm(null)}
-          onSaved={selectRecord}
-        />
+        <Suspense fallback={null}>
+          <RecordFormDialog
+            key={
+              form.original
+                ? `${form.original.Name}|${form.original.Type}|${form.original.SetIdentifier}`
+                : 'new'
+            }
+            zoneId={zone.id}
+            zoneName={zone.name}
+            records={records.data}
+            original={form.original}
+            defaults={form.defaults}
+            onClose={() => setForm(null)}
+            onSaved={selectRecord}
+          />
+        </Suspense>
       )}
     </Shell>
   );

@@ -19,7 +19,9 @@ export interface AppLocation {
 const PREVIEW_KEYS = ['city', 'cityLabel', 'ip', 'subnet', 'resolver', 'lat', 'lon'];
 
 export function hasPreviewQuery(q: PreviewQuery): boolean {
-  return Boolean(q.city || q.ip || q.subnet || q.resolver || (q.lat !== undefined && q.lon !== undefined));
+  return Boolean(
+    q.city || q.ip || q.subnet || q.resolver || (q.lat !== undefined && q.lon !== undefined),
+  );
 }
 
 export function useAppLocation() {
@@ -53,12 +55,15 @@ export function useAppLocation() {
     navigate((p) => p.set('tab', tab), opts);
   }, []);
 
-  const setPreview = useCallback((q: PreviewQuery, opts: { replace?: boolean; tab?: string } = {}) => {
-    navigate((p) => {
-      previewQueryToSearch(q, p);
-      if (opts.tab) p.set('tab', opts.tab);
-    }, opts);
-  }, []);
+  const setPreview = useCallback(
+    (q: PreviewQuery, opts: { replace?: boolean; tab?: string } = {}) => {
+      navigate((p) => {
+        previewQueryToSearch(q, p);
+        if (opts.tab) p.set('tab', opts.tab);
+      }, opts);
+    },
+    [],
+  );
 
   return { location, selectZone, selectName, selectTab, setPreview };
 }

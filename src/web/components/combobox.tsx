@@ -46,7 +46,7 @@ export function Combobox(props: ComboboxProps) {
   const [query, setQuery] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
 
   const selected = options.find((o) => o.value === value);
   const filtered = useMemo(() => {
@@ -76,7 +76,7 @@ export function Combobox(props: ComboboxProps) {
       if (!open) {
         setOpen(true);
         const cur = filtered.findIndex((o) => o.value === value);
-        setActive(cur >= 0 ? cur : 0);
+        setActive(Math.max(cur, 0));
         return;
       }
       moveTo(active + (e.key === 'ArrowDown' ? 1 : -1));
@@ -136,14 +136,23 @@ export function Combobox(props: ComboboxProps) {
           onBlur?.();
         }}
       />
-      <ul id={listId} ref={listRef} role="listbox" aria-label={typeof label === "string" ? `${label} options` : undefined} className="combobox-list" hidden={!open}>
-        {filtered.length === 0 && <li className="combobox-empty">No match</li>}
+      <div
+        id={listId}
+        ref={listRef}
+        role="listbox"
+        aria-label={typeof label === 'string' ? `${label} options` : undefined}
+        className="combobox-list"
+        hidden={!open}
+      >
         {filtered.map((o, i) => (
-          <li
+          // Keyboard selection happens on the input (aria-activedescendant); the mouse picks here.
+          // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox input
+          <div
             key={o.value}
             id={`${id}-opt-${o.value}`}
             data-index={i}
             role="option"
+            tabIndex={-1}
             aria-selected={o.value === value}
             className={`combobox-option${i === active ? ' is-active' : ''}${o.unavailable ? ' is-unavailable' : ''}`}
             onMouseDown={(e) => e.preventDefault()}
@@ -153,9 +162,14 @@ export function Combobox(props: ComboboxProps) {
             <span className="combobox-option-label">{o.label}</span>
             {o.detail && <span className="combobox-option-detail">{o.detail}</span>}
             {o.note && <span className="combobox-option-note">{o.note}</span>}
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
+      {open && filtered.length === 0 && (
+        <div className="combobox-list combobox-empty" role="status">
+          No match
+        </div>
+      )}
     </div>
   );
 }

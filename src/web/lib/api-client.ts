@@ -63,7 +63,11 @@ export interface ApiRequest {
 }
 
 /** Call the control API under `/api`; parses the JSON reply with `parser` when given. */
-export async function apiFetch<T>(path: string, req: ApiRequest = {}, parser?: Parser<T>): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  req: ApiRequest = {},
+  parser?: Parser<T>,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   let body: string | undefined;
   if (req.body !== undefined) {
@@ -72,10 +76,19 @@ export async function apiFetch<T>(path: string, req: ApiRequest = {}, parser?: P
   }
   let res: Response;
   try {
-    res = await fetch(`/api${path}`, { method: req.method ?? 'GET', headers, body, signal: req.signal });
+    res = await fetch(`/api${path}`, {
+      method: req.method ?? 'GET',
+      headers,
+      body,
+      signal: req.signal,
+    });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'NetworkError', 'The control API cannot be reached. Is the server running?');
+    throw new ApiError(
+      0,
+      'NetworkError',
+      'The control API cannot be reached. Is the server running?',
+    );
   }
   const text = await res.text();
   let json: unknown = null;
@@ -84,7 +97,11 @@ export async function apiFetch<T>(path: string, req: ApiRequest = {}, parser?: P
       json = JSON.parse(text);
     } catch {
       if (!res.ok) throw new ApiError(res.status, `HTTP${res.status}`, text.slice(0, 200));
-      throw new ApiError(res.status, 'BadResponse', 'The server replied with something that is not JSON.');
+      throw new ApiError(
+        res.status,
+        'BadResponse',
+        'The server replied with something that is not JSON.',
+      );
     }
   }
   if (!res.ok) throw toApiError(res.status, json, `${res.status} ${res.statusText}`.trim());

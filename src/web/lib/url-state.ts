@@ -33,11 +33,15 @@ export interface NavigateOptions {
 }
 
 /** Edit the query string; pushes a history entry unless `replace`. No-op when nothing changed. */
-export function navigate(update: (params: URLSearchParams) => void, opts: NavigateOptions = {}): void {
+export function navigate(
+  update: (params: URLSearchParams) => void,
+  opts: NavigateOptions = {},
+): void {
   const params = new URLSearchParams(window.location.search);
   update(params);
   const next = params.toString();
-  if (`?${next}` === window.location.search || (next === '' && window.location.search === '')) return;
+  if (`?${next}` === window.location.search || (next === '' && window.location.search === ''))
+    return;
   const url = `${window.location.pathname}${next ? `?${next}` : ''}${window.location.hash}`;
   if (opts.replace) window.history.replaceState(window.history.state, '', url);
   else window.history.pushState(null, '', url);

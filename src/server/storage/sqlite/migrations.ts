@@ -8,8 +8,8 @@ export interface Migration {
 }
 
 /**
- * The schema, as numbered steps. Issue 4 (proposals, API tokens, audit log) adds steps here;
- * change_batches.plan_json already keeps each batch's before/after so rollback can be exact.
+ * The schema, as numbered steps. change_batches.plan_json keeps each batch's before/after so
+ * rollback can be exact.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -57,6 +57,76 @@ export const MIGRATIONS: readonly Migration[] = [
         healthy    INTEGER NOT NULL CHECK (healthy IN (0, 1)),
         updated_at TEXT NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'API tokens, zone settings, proposals, impact in history, append-only audit log',
+    sql: `
+      -- Only the SHA-256 of a token's secret is stored. Names are never reused (UNIQUE even
+      -- after revoking), so an author name in history always means one token.
+      CREATE TABLE api_tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE,
+        role         TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'approver', 'admin')),
+        hash         TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+        created_at   TEXT NOT NULL,
+        revoked_at   TEXT,
+        last_used_at TEXT
+      ) STRICT;
+
+      CREATE TABLE zone_settings (
+        zone_id          TEXT PRIMARY KEY REFERENCES zones (id) ON DELETE CASCADE,
+        require_approval INTEGER NOT NULL DEFAULT 0 CHECK (require_approval IN (0, 1)),
+        updated_at       TEXT NOT NULL,
+        updated_by       TEXT
+      ) STRICT;
+
+      -- plan_json / base_records_json: the batch planned against base_version and every set at
+      -- the names it touches at that version, so the diff and impact a reviewer sees are exactly
+      -- what apply (which requires the zone to still be at base_version) will do.
+      CREATE TABLE proposals (
+        id                TEXT PRIMARY KEY,
+        zone_id           TEXT NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
+        author            TEXT NOT NULL,
+        comment           TEXT,
+        batch_json        TEXT NOT NULL,
+        plan_json         TEXT NOT NULL,
+        base_records_json TEXT NOT NULL,
+        base_version      INTEGER NOT NULL,
+        status            TEXT NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'approved', 'rejected', 'applied', 'superseded')),
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        decided_by        TEXT,
+        decided_at        TEXT,
+        reason            TEXT,
+        applied_change_id TEXT,
+        rollback_of       TEXT,
+        superseded_by     TEXT
+      ) STRICT;
+      CREATE INDEX proposals_by_zone ON proposals (zone_id, created_at);
+
+      ALTER TABLE change_batches ADD COLUMN impact_json TEXT;
+      ALTER TABLE change_batches ADD COLUMN applied_by TEXT;
+      ALTER TABLE change_batches ADD COLUMN proposal_id TEXT;
+
+      -- Append-only: the triggers refuse every UPDATE and DELETE, whoever issues it. No foreign
+      -- key to zones, so deleting a zone keeps its audit trail.
+      CREATE TABLE audit_log (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        at           TEXT NOT NULL,
+        actor        TEXT,
+        action       TEXT NOT NULL,
+        zone_id      TEXT,
+        subject      TEXT,
+        details_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details_json))
+      ) STRICT;
+      CREATE INDEX audit_log_by_zone ON audit_log (zone_id, id);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
     `,
   },
 ];

@@ -117,7 +117,7 @@ describe('SQLite storage specifics', () => {
     const opening = openRepository(`sqlite:${file}`);
     await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
     await expect(opening).rejects.toThrow(
-      /newer latency-atlas \(schema version 999; this build knows versions up to 1\)/,
+      `newer latency-atlas (schema version 999; this build knows versions up to ${MIGRATIONS.length})`,
     );
   });
 
@@ -208,6 +208,51 @@ describe('SQLite storage specifics', () => {
     expect(history.map((c) => c.version)).toEqual([...all].reverse());
     expect(new Set(history.map((c) => c.author))).toEqual(new Set(['left', 'right']));
   }, 60_000);
+
+  it('keeps the audit log append-only: direct SQL UPDATE and DELETE fail in the trigger', async () => {
+    const repo = await openRepository(`sqlite:${file}`);
+    toClose.push(repo);
+    const zone = await repo.createZone('example.com', { actor: 'alice' });
+    const before = await repo.listAudit();
+    expect(before).toHaveLength(1);
+    const raw = rawConnection();
+    expect(() => raw.prepare("UPDATE audit_log SET actor = 'mallory'").run()).toThrow(
+      /audit_log is append-only: entries cannot be changed/,
+    );
+    expect(() => raw.prepare('DELETE FROM audit_log').run()).toThrow(
+      /audit_log is append-only: entries cannot be deleted/,
+    );
+    // Deleting the zone (cascades elsewhere) keeps its entries and adds one.
+    await repo.deleteZone(zone.id, { actor: 'alice' });
+    expect((await repo.listAudit()).slice(1)).toEqual(before);
+    expect(raw.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(2);
+  });
+
+  it('upgrades a schema-1 database in place: data kept, history without impact', async () => {
+    // Rows as the schema-1 build wrote them.
+    const v1 = openSqliteDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
+    const zone = { id: 'ZOLDZONE0000000000000' };
+    v1.prepare(
+      "INSERT INTO zones (id, name, version, created_at) VALUES (?, 'example.com', 0, '2026-01-01T00:00:00.000Z')",
+    ).run(zone.id);
+    v1.prepare(
+      `INSERT INTO change_batches (id, zone_id, version, submitted_at, comment, author, changes_json, plan_json)
+       VALUES ('/change/COLD', ?, 1, '2026-01-01T00:00:00.000Z', 'old', 'bob', '[]', '[]')`,
+    ).run(zone.id);
+    v1.prepare(
+      `INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json) VALUES (?, ?, 'A', 'oregon', 'us-west-2', ?)`,
+    ).run(zone.id, OREGON.Name, JSON.stringify(OREGON));
+    v1.prepare('UPDATE zones SET version = 1 WHERE id = ?').run(zone.id);
+    v1.close();
+
+    const repo = await openRepository(`sqlite:${file}`);
+    toClose.push(repo);
+    expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
+    expect(await repo.listChanges(zone.id)).toEqual([
+      expect.objectContaining({ id: '/change/COLD', author: 'bob', appliedBy: null, impact: null }),
+    ]);
+    expect(await repo.getZoneSettings(zone.id)).toEqual({ requireApproval: false });
+  });
 
   it('works on sqlite::memory: (one connection, nothing on disk)', async () => {
     const repo = await openRepository('sqlite::memory:');

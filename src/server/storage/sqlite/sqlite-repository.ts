@@ -1,17 +1,36 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { type PlannedChange, planChangeBatch } from '../../../engine/change-batch';
+import type { Impact } from '../../../engine/impact';
 import { sortRecordSets } from '../../../engine/listing';
 import { normalizeName, normalizeRecordSet } from '../../../engine/names';
-import type { ChangeBatch, ResourceRecordSet } from '../../../engine/types';
-import { newChangeId, newZoneId } from '../ids';
+import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../../engine/types';
+import type { Role } from '../../../shared/auth';
+import { newChangeId, newProposalId, newTokenId, newZoneId } from '../ids';
 import {
+  type ActorOptions,
+  type ApiToken,
   type AppliedChangeBatch,
+  type AppliedChangeBatchDetail,
+  type ApplyOptions,
   type ApplyResult,
+  ApprovalRequiredError,
+  type AuditEntry,
+  type NewAuditEntry,
+  type PreviewResult,
+  type Proposal,
+  ProposalNotFoundError,
+  type ProposalResult,
+  ProposalStateError,
+  type ProposalStatus,
   type Repository,
+  SelfApprovalError,
+  StaleZoneVersionError,
+  TokenNameTakenError,
   type Zone,
   ZoneExistsError,
   ZoneNotEmptyError,
   ZoneNotFoundError,
+  type ZoneSettings,
   type ZoneSummary,
 } from '../repository';
 import { normalizeZoneName } from '../zone-name';
@@ -23,7 +42,50 @@ interface ChangeRow {
   submittedAt: string;
   comment: string | null;
   author: string | null;
+  appliedBy: string | null;
+  proposalId: string | null;
   changesJson: string;
+  impactJson: string | null;
+}
+
+interface ProposalRow {
+  id: string;
+  zoneId: string;
+  author: string;
+  comment: string | null;
+  batchJson: string;
+  planJson: string;
+  baseRecordsJson: string;
+  baseVersion: number;
+  status: ProposalStatus;
+  createdAt: string;
+  updatedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+  appliedChangeId: string | null;
+  rollbackOf: string | null;
+  supersededBy: string | null;
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: Role;
+  hash: string;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  zoneId: string | null;
+  subject: string | null;
+  detailsJson: string;
 }
 
 /** Identity columns of a record set: (name, type, set_identifier). */
@@ -38,8 +100,56 @@ function toApplied(row: ChangeRow): AppliedChangeBatch {
     submittedAt: row.submittedAt,
     comment: row.comment,
     author: row.author,
+    appliedBy: row.appliedBy,
+    proposalId: row.proposalId,
     version: row.version,
     changes: JSON.parse(row.changesJson) as ChangeBatch['Changes'],
+    impact: row.impactJson === null ? null : (JSON.parse(row.impactJson) as Impact),
+  };
+}
+
+function toProposal(row: ProposalRow): Proposal {
+  return {
+    id: row.id,
+    zoneId: row.zoneId,
+    author: row.author,
+    comment: row.comment,
+    batch: JSON.parse(row.batchJson) as ChangeBatch,
+    baseVersion: row.baseVersion,
+    plan: JSON.parse(row.planJson) as PlannedChange[],
+    baseRecords: JSON.parse(row.baseRecordsJson) as ResourceRecordSet[],
+    status: row.status,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    decidedBy: row.decidedBy,
+    decidedAt: row.decidedAt,
+    reason: row.reason,
+    appliedChangeId: row.appliedChangeId,
+    rollbackOf: row.rollbackOf,
+    supersededBy: row.supersededBy,
+  };
+}
+
+function toToken(row: TokenRow): ApiToken {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
+  };
+}
+
+function toAudit(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    zoneId: row.zoneId,
+    subject: row.subject,
+    details: JSON.parse(row.detailsJson) as Record<string, unknown>,
   };
 }
 
@@ -55,6 +165,17 @@ function parseFrozenRecordSet(json: string): ResourceRecordSet {
   if (r.AliasTarget) Object.freeze(r.AliasTarget);
   return Object.freeze(r);
 }
+
+/** A plan with both sides in stored form (the engine already normalises; this pins key order). */
+function normalizePlan(plan: readonly PlannedChange[]): PlannedChange[] {
+  return plan.map((step) => ({
+    action: step.action,
+    before: step.before && normalizeRecordSet(step.before),
+    after: step.after && normalizeRecordSet(step.after),
+  }));
+}
+
+const OPEN_STATUSES: readonly ProposalStatus[] = ['pending', 'approved'];
 
 /** Per database file: how many commits this process's repositories have made to it. */
 const localCommitCounters = new Map<string, { count: number }>();
@@ -76,31 +197,13 @@ const MAX_CACHED_NAMES = 100_000;
  * The SQLite repository (better-sqlite3, synchronous underneath). Every statement is prepared
  * once here; a change batch is validated and written inside one IMMEDIATE transaction, so
  * concurrent writers (other connections or processes on the same file) queue on SQLite's
- * write lock and each one validates against the zone as the previous one left it.
+ * write lock and each one validates against the zone as the previous one left it. Every write
+ * appends its audit entry inside the same transaction.
  */
 export class SqliteRepository implements Repository {
   private closed = false;
   private readonly now: () => Date;
-  private readonly sql: {
-    listZones: Statement<[], ZoneSummary>;
-    getZone: Statement<[string], Zone>;
-    zoneIdByName: Statement<[string], string>;
-    insertZone: Statement<[string, string, string]>;
-    countNonApex: Statement<[string, string], number>;
-    deleteZone: Statement<[string]>;
-    recordJsonByZone: Statement<[string], string>;
-    recordJsonByName: Statement<[string, string], string>;
-    insertRecord: Statement<[string, string, string, string, string | null, string]>;
-    deleteRecord: Statement<[string, string, string, string]>;
-    bumpVersion: Statement<[string], number>;
-    insertChange: Statement<
-      [string, string, number, string, string | null, string | null, string, string]
-    >;
-    listChanges: Statement<[string, number], ChangeRow>;
-    health: Statement<[string], { id: string; healthy: number }>;
-    setHealth: Statement<[string, number, string]>;
-    dataVersion: Statement<[], number>;
-  };
+  private readonly sql: ReturnType<typeof prepareStatements>;
   /**
    * Read cache for the per-query hot path (getZone, recordSetsByName). Freshness: a commit
    * through any SqliteRepository of this process on the same file clears it at once (shared
@@ -114,11 +217,6 @@ export class SqliteRepository implements Repository {
   private seenLocalCommits = 0;
   private seenDataVersion = -1;
   private dataVersionCheckedThisTurn = false;
-  private readonly applyInTransaction: (
-    zoneId: string,
-    batch: ChangeBatch,
-    author: string | null,
-  ) => ApplyResult;
 
   /**
    * `storeKey` names the database file (absolute path) so repositories of one process on the
@@ -131,75 +229,16 @@ export class SqliteRepository implements Repository {
     this.now = opts.now ?? (() => new Date());
     this.localCommits = commitCounter(opts.storeKey);
     this.seenLocalCommits = this.localCommits.count;
-    this.sql = {
-      listZones: db.prepare(
-        `SELECT z.id, z.name,
-                (SELECT count(*) FROM record_sets r WHERE r.zone_id = z.id) AS recordCount
-           FROM zones z ORDER BY z.name`,
-      ),
-      getZone: db.prepare(
-        'SELECT id, name, created_at AS createdAt, version FROM zones WHERE id = ?',
-      ),
-      zoneIdByName: db.prepare<[string], string>('SELECT id FROM zones WHERE name = ?').pluck(),
-      insertZone: db.prepare(
-        'INSERT INTO zones (id, name, version, created_at) VALUES (?, ?, 0, ?)',
-      ),
-      countNonApex: db
-        .prepare<[string, string], number>(
-          `SELECT count(*) FROM record_sets
-            WHERE zone_id = ? AND NOT (name = ? AND type IN ('NS', 'SOA'))`,
-        )
-        .pluck(),
-      deleteZone: db.prepare('DELETE FROM zones WHERE id = ?'),
-      recordJsonByZone: db
-        .prepare<[string], string>('SELECT json FROM record_sets WHERE zone_id = ?')
-        .pluck(),
-      recordJsonByName: db
-        .prepare<[string, string], string>(
-          `SELECT json FROM record_sets WHERE zone_id = ? AND name = ?
-            ORDER BY type, set_identifier`,
-        )
-        .pluck(),
-      insertRecord: db.prepare(
-        `INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
-      deleteRecord: db.prepare(
-        `DELETE FROM record_sets
-          WHERE zone_id = ? AND name = ? AND type = ? AND set_identifier = ?`,
-      ),
-      bumpVersion: db
-        .prepare<[string], number>(
-          'UPDATE zones SET version = version + 1 WHERE id = ? RETURNING version',
-        )
-        .pluck(),
-      insertChange: db.prepare(
-        `INSERT INTO change_batches
-           (id, zone_id, version, submitted_at, comment, author, changes_json, plan_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      listChanges: db.prepare(
-        `SELECT id, zone_id AS zoneId, version, submitted_at AS submittedAt, comment, author,
-                changes_json AS changesJson
-           FROM change_batches WHERE zone_id = ? ORDER BY version DESC LIMIT ?`,
-      ),
-      health: db.prepare(
-        'SELECT id, healthy FROM health_checks WHERE id IN (SELECT value FROM json_each(?))',
-      ),
-      setHealth: db.prepare(
-        `INSERT INTO health_checks (id, healthy, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET healthy = excluded.healthy, updated_at = excluded.updated_at`,
-      ),
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
-    };
-    const apply = db.transaction(this.applyNow.bind(this)).immediate;
-    this.applyInTransaction = (zoneId, batch, author) => {
-      try {
-        return apply(zoneId, batch, author);
-      } finally {
-        this.afterWrite();
-      }
-    };
+    this.sql = prepareStatements(db);
+  }
+
+  /** Runs fn in an IMMEDIATE transaction (any throw rolls every write back). */
+  private write<T>(fn: () => T, opts: { zoneData?: boolean } = {}): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      if (opts.zoneData) this.afterWrite();
+    }
   }
 
   private clearCache(): void {
@@ -231,6 +270,25 @@ export class SqliteRepository implements Repository {
     }
   }
 
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+
+  /** Inside a write transaction. */
+  private audit(entry: NewAuditEntry): AuditEntry {
+    const at = this.timestamp();
+    const detailsJson = JSON.stringify(entry.details ?? {});
+    const id = this.sql.insertAudit.get(
+      at,
+      entry.actor,
+      entry.action,
+      entry.zoneId,
+      entry.subject,
+      detailsJson,
+    ) as number;
+    return { ...entry, id, at, details: JSON.parse(detailsJson) as Record<string, unknown> };
+  }
+
   async listZones(): Promise<ZoneSummary[]> {
     return this.sql.listZones.all();
   }
@@ -246,46 +304,54 @@ export class SqliteRepository implements Repository {
     return zone && { ...zone };
   }
 
-  async createZone(name: string): Promise<Zone> {
+  async createZone(name: string, opts: ActorOptions = {}): Promise<Zone> {
     const zoneName = normalizeZoneName(name);
-    const zone: Zone = {
-      id: newZoneId(),
-      name: zoneName,
-      createdAt: this.now().toISOString(),
-      version: 0,
-    };
+    const zone: Zone = { id: newZoneId(), name: zoneName, createdAt: this.timestamp(), version: 0 };
     try {
-      this.sql.insertZone.run(zone.id, zone.name, zone.createdAt);
+      this.write(
+        () => {
+          this.sql.insertZone.run(zone.id, zone.name, zone.createdAt);
+          this.audit({
+            actor: opts.actor ?? null,
+            action: 'zone.created',
+            zoneId: zone.id,
+            subject: zone.name,
+            details: {},
+          });
+        },
+        { zoneData: true },
+      );
     } catch (err) {
       if (this.sql.zoneIdByName.get(zoneName) !== undefined) throw new ZoneExistsError(zoneName);
       throw err;
-    } finally {
-      this.afterWrite();
     }
     return zone;
   }
 
-  async deleteZone(zoneId: string, opts: { force?: boolean } = {}): Promise<boolean> {
-    try {
-      return this.deleteZoneNow(zoneId, opts.force === true);
-    } finally {
-      this.afterWrite();
-    }
-  }
-
-  private deleteZoneNow(zoneId: string, force: boolean): boolean {
-    return this.db
-      .transaction(() => {
+  async deleteZone(
+    zoneId: string,
+    opts: { force?: boolean } & ActorOptions = {},
+  ): Promise<boolean> {
+    return this.write(
+      () => {
         const zone = this.sql.getZone.get(zoneId);
         if (!zone) return false;
-        if (!force && (this.sql.countNonApex.get(zoneId, normalizeName(zone.name)) ?? 0) > 0) {
-          throw new ZoneNotEmptyError(zoneId);
-        }
-        // record_sets and change_batches go with it (ON DELETE CASCADE).
+        const nonApex = this.sql.countNonApex.get(zoneId, normalizeName(zone.name)) ?? 0;
+        if (opts.force !== true && nonApex > 0) throw new ZoneNotEmptyError(zoneId);
+        // record_sets, history, settings and proposals go with it (ON DELETE CASCADE); the
+        // audit log keeps its entries.
         this.sql.deleteZone.run(zoneId);
+        this.audit({
+          actor: opts.actor ?? null,
+          action: 'zone.deleted',
+          zoneId,
+          subject: zone.name,
+          details: { force: opts.force === true, recordSets: nonApex, version: zone.version },
+        });
         return true;
-      })
-      .immediate();
+      },
+      { zoneData: true },
+    );
   }
 
   async listRecordSets(zoneId: string): Promise<ResourceRecordSet[]> {
@@ -307,39 +373,76 @@ export class SqliteRepository implements Repository {
     return sets.slice();
   }
 
-  async applyChangeBatch(
-    zoneId: string,
+  /**
+   * Plans a batch against the zone as stored (call inside a transaction for a consistent
+   * view). `recordsAtNames`: every set at every name the engine looked at.
+   */
+  private planNow(
+    zone: Zone,
     batch: ChangeBatch,
-    opts: { author?: string | null } = {},
-  ): Promise<ApplyResult> {
-    return this.applyInTransaction(zoneId, batch, opts.author ?? null);
-  }
-
-  /** Runs inside the IMMEDIATE transaction: any throw rolls every write back. */
-  private applyNow(zoneId: string, batch: ChangeBatch, author: string | null): ApplyResult {
-    const zone = this.sql.getZone.get(zoneId);
-    if (!zone) throw new ZoneNotFoundError(zoneId);
-
+  ):
+    | { ok: true; plan: PlannedChange[]; recordsAtNames: ResourceRecordSet[] }
+    | { ok: false; errors: ChangeError[] } {
     // The engine asks for the sets at each name+type the batch touches; load each name once.
     const byName = new Map<string, ResourceRecordSet[]>();
     const existing = (name: string, type: string): ResourceRecordSet[] => {
       const key = normalizeName(name);
       let sets = byName.get(key);
       if (!sets) {
-        sets = this.sql.recordJsonByName.all(zoneId, key).map(parseRecordSet);
+        sets = this.sql.recordJsonByName.all(zone.id, key).map(parseRecordSet);
         byName.set(key, sets);
       }
       return sets.filter((s) => s.Type === type);
     };
     const result = planChangeBatch(zone.name, batch, existing);
     if (!result.ok) return { ok: false, errors: result.errors };
+    return {
+      ok: true,
+      plan: normalizePlan(result.plan),
+      recordsAtNames: sortRecordSets([...byName.values()].flat()),
+    };
+  }
 
-    const plan: PlannedChange[] = result.plan.map((step) => ({
-      action: step.action,
-      before: step.before && normalizeRecordSet(step.before),
-      after: step.after && normalizeRecordSet(step.after),
-    }));
-    for (const step of plan) {
+  async previewChangeBatch(zoneId: string, batch: ChangeBatch): Promise<PreviewResult> {
+    // A deferred transaction is enough: one consistent snapshot for the version and the sets.
+    return this.db.transaction((): PreviewResult => {
+      const zone = this.sql.getZone.get(zoneId);
+      if (!zone) throw new ZoneNotFoundError(zoneId);
+      const planned = this.planNow(zone, batch);
+      if (!planned.ok) return { ok: false, version: zone.version, errors: planned.errors };
+      return {
+        ok: true,
+        version: zone.version,
+        plan: planned.plan,
+        recordsAtNames: planned.recordsAtNames,
+      };
+    })();
+  }
+
+  async applyChangeBatch(
+    zoneId: string,
+    batch: ChangeBatch,
+    opts: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    return this.write(() => this.applyNow(zoneId, batch, opts, null), { zoneData: true });
+  }
+
+  /** Inside a write transaction: any throw rolls every write back. */
+  private applyNow(
+    zoneId: string,
+    batch: ChangeBatch,
+    opts: ApplyOptions,
+    proposalId: string | null,
+  ): ApplyResult {
+    const zone = this.sql.getZone.get(zoneId);
+    if (!zone) throw new ZoneNotFoundError(zoneId);
+    if (opts.expectedVersion !== undefined && zone.version !== opts.expectedVersion) {
+      throw this.staleError(zone, opts.expectedVersion);
+    }
+    const planned = this.planNow(zone, batch);
+    if (!planned.ok) return { ok: false, errors: planned.errors };
+
+    for (const step of planned.plan) {
       if (step.before) {
         const removed = this.sql.deleteRecord.run(zoneId, ...identity(step.before));
         if (removed.changes !== 1) {
@@ -362,17 +465,21 @@ export class SqliteRepository implements Repository {
 
     const version = this.sql.bumpVersion.get(zoneId);
     if (version === undefined) throw new ZoneNotFoundError(zoneId);
+    const author = opts.author ?? null;
     const change: AppliedChangeBatch = {
       id: newChangeId(),
       zoneId,
-      submittedAt: this.now().toISOString(),
+      submittedAt: this.timestamp(),
       comment: batch.Comment ?? null,
       author,
+      appliedBy: opts.appliedBy ?? author,
+      proposalId,
       version,
       changes: batch.Changes.map((c) => ({
         Action: c.Action,
         ResourceRecordSet: normalizeRecordSet(c.ResourceRecordSet),
       })),
+      impact: opts.impact ?? null,
     };
     this.sql.insertChange.run(
       change.id,
@@ -382,14 +489,44 @@ export class SqliteRepository implements Repository {
       change.comment,
       author,
       JSON.stringify(change.changes),
-      JSON.stringify(plan),
+      JSON.stringify(planned.plan),
+      change.impact === null ? null : JSON.stringify(change.impact),
+      change.appliedBy,
+      proposalId,
     );
+    this.audit({
+      actor: change.appliedBy,
+      action: 'changes.applied',
+      zoneId,
+      subject: change.id,
+      details: {
+        version,
+        comment: change.comment,
+        changes: change.changes.length,
+        author,
+        ...(proposalId ? { proposalId } : {}),
+      },
+    });
     return { ok: true, change };
   }
 
-  async listChanges(zoneId: string, opts: { limit?: number } = {}): Promise<AppliedChangeBatch[]> {
+  private staleError(zone: Zone, expectedVersion: number): StaleZoneVersionError {
+    const since = this.sql.changesSince.all(zone.id, expectedVersion).map(toApplied);
+    return new StaleZoneVersionError(zone.id, expectedVersion, zone.version, since);
+  }
+
+  async listChanges(
+    zoneId: string,
+    opts: { limit?: number; sinceVersion?: number } = {},
+  ): Promise<AppliedChangeBatch[]> {
     const limit = opts.limit !== undefined && opts.limit >= 0 ? Math.floor(opts.limit) : -1;
-    return this.sql.listChanges.all(zoneId, limit).map(toApplied);
+    return this.sql.listChanges.all(zoneId, opts.sinceVersion ?? -1, limit).map(toApplied);
+  }
+
+  async getChange(zoneId: string, changeId: string): Promise<AppliedChangeBatchDetail | null> {
+    const row = this.sql.getChange.get(zoneId, changeId);
+    if (!row) return null;
+    return { ...toApplied(row), plan: JSON.parse(row.planJson) as PlannedChange[] };
   }
 
   async getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>> {
@@ -402,8 +539,349 @@ export class SqliteRepository implements Repository {
     return health;
   }
 
-  async setHealth(healthCheckId: string, healthy: boolean): Promise<void> {
-    this.sql.setHealth.run(healthCheckId, healthy ? 1 : 0, this.now().toISOString());
+  async setHealth(healthCheckId: string, healthy: boolean, opts: ActorOptions = {}): Promise<void> {
+    this.write(() => {
+      this.sql.setHealth.run(healthCheckId, healthy ? 1 : 0, this.timestamp());
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'health.set',
+        zoneId: null,
+        subject: healthCheckId,
+        details: { healthy },
+      });
+    });
+  }
+
+  async getZoneSettings(zoneId: string): Promise<ZoneSettings | null> {
+    if (!this.sql.getZone.get(zoneId)) return null;
+    return { requireApproval: this.sql.requireApproval.get(zoneId) === 1 };
+  }
+
+  async updateZoneSettings(
+    zoneId: string,
+    settings: ZoneSettings,
+    opts: ActorOptions = {},
+  ): Promise<ZoneSettings> {
+    return this.write(() => {
+      if (!this.sql.getZone.get(zoneId)) throw new ZoneNotFoundError(zoneId);
+      const actor = opts.actor ?? null;
+      const before = this.sql.requireApproval.get(zoneId) === 1;
+      this.sql.upsertSettings.run(zoneId, settings.requireApproval ? 1 : 0, this.timestamp(), actor);
+      this.audit({
+        actor,
+        action: 'settings.updated',
+        zoneId,
+        subject: zoneId,
+        details: { requireApproval: { from: before, to: settings.requireApproval } },
+      });
+      return { requireApproval: settings.requireApproval };
+    });
+  }
+
+  async createProposal(
+    zoneId: string,
+    batch: ChangeBatch,
+    opts: { author: string; rollbackOf?: string | null; supersedes?: string | null },
+  ): Promise<ProposalResult> {
+    return this.write((): ProposalResult => {
+      const zone = this.sql.getZone.get(zoneId);
+      if (!zone) throw new ZoneNotFoundError(zoneId);
+      const planned = this.planNow(zone, batch);
+      if (!planned.ok) return { ok: false, errors: planned.errors };
+      const now = this.timestamp();
+      const id = newProposalId();
+      if (opts.supersedes) {
+        const old = this.sql.getProposal.get(opts.supersedes);
+        if (!old || old.zoneId !== zoneId) throw new ProposalNotFoundError(opts.supersedes);
+        if (!OPEN_STATUSES.includes(old.status)) {
+          throw new ProposalStateError(old.id, old.status, 'superseded');
+        }
+        this.sql.supersede.run(id, now, old.id);
+        this.audit({
+          actor: opts.author,
+          action: 'proposal.superseded',
+          zoneId,
+          subject: old.id,
+          details: { supersededBy: id },
+        });
+      }
+      this.sql.insertProposal.run(
+        id,
+        zoneId,
+        opts.author,
+        batch.Comment ?? null,
+        JSON.stringify(batch),
+        JSON.stringify(planned.plan),
+        JSON.stringify(planned.recordsAtNames),
+        zone.version,
+        now,
+        now,
+        opts.rollbackOf ?? null,
+      );
+      this.audit({
+        actor: opts.author,
+        action: 'proposal.created',
+        zoneId,
+        subject: id,
+        details: {
+          baseVersion: zone.version,
+          changes: batch.Changes.length,
+          comment: batch.Comment ?? null,
+          ...(opts.rollbackOf ? { rollbackOf: opts.rollbackOf } : {}),
+          ...(opts.supersedes ? { supersedes: opts.supersedes } : {}),
+        },
+      });
+      return { ok: true, proposal: this.loadProposal(id) };
+    });
+  }
+
+  private loadProposal(proposalId: string): Proposal {
+    const row = this.sql.getProposal.get(proposalId);
+    if (!row) throw new ProposalNotFoundError(proposalId);
+    return toProposal(row);
+  }
+
+  async getProposal(proposalId: string): Promise<Proposal | null> {
+    const row = this.sql.getProposal.get(proposalId);
+    return row ? toProposal(row) : null;
+  }
+
+  async listProposals(
+    zoneId: string,
+    opts: { status?: ProposalStatus; limit?: number } = {},
+  ): Promise<Proposal[]> {
+    const limit = opts.limit !== undefined && opts.limit >= 0 ? Math.floor(opts.limit) : -1;
+    return this.sql.listProposals
+      .all({ zoneId, status: opts.status ?? null, limit })
+      .map(toProposal);
+  }
+
+  async decideProposal(
+    proposalId: string,
+    decision: { status: 'approved' | 'rejected'; actor: string; reason?: string | null },
+  ): Promise<Proposal> {
+    return this.write(() => {
+      const proposal = this.loadProposal(proposalId);
+      const verb = decision.status;
+      if (proposal.status !== 'pending') throw new ProposalStateError(proposalId, proposal.status, verb);
+      if (verb === 'approved' && decision.actor === proposal.author) {
+        throw new SelfApprovalError(proposalId, proposal.author);
+      }
+      const now = this.timestamp();
+      const reason = decision.reason ?? null;
+      this.sql.decide.run(verb, decision.actor, now, reason, now, proposalId);
+      this.audit({
+        actor: decision.actor,
+        action: verb === 'approved' ? 'proposal.approved' : 'proposal.rejected',
+        zoneId: proposal.zoneId,
+        subject: proposalId,
+        details: { ...(reason !== null ? { reason } : {}), baseVersion: proposal.baseVersion },
+      });
+      return this.loadProposal(proposalId);
+    });
+  }
+
+  async rebaseProposal(proposalId: string, opts: ActorOptions = {}): Promise<ProposalResult> {
+    return this.write((): ProposalResult => {
+      const proposal = this.loadProposal(proposalId);
+      if (!OPEN_STATUSES.includes(proposal.status)) {
+        throw new ProposalStateError(proposalId, proposal.status, 'rebased');
+      }
+      const zone = this.sql.getZone.get(proposal.zoneId);
+      if (!zone) throw new ZoneNotFoundError(proposal.zoneId);
+      const planned = this.planNow(zone, proposal.batch);
+      if (!planned.ok) return { ok: false, errors: planned.errors };
+      const planJson = JSON.stringify(planned.plan);
+      const recordsJson = JSON.stringify(planned.recordsAtNames);
+      // The approval covered an exact diff and its surroundings; keep it only if both hold.
+      const same =
+        planJson === JSON.stringify(proposal.plan) &&
+        recordsJson === JSON.stringify(proposal.baseRecords);
+      const keepApproval = proposal.status === 'approved' && same;
+      const now = this.timestamp();
+      this.sql.rebase.run({
+        baseVersion: zone.version,
+        planJson,
+        recordsJson,
+        keep: keepApproval ? 1 : 0,
+        now,
+        id: proposalId,
+      });
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'proposal.rebased',
+        zoneId: proposal.zoneId,
+        subject: proposalId,
+        details: {
+          fromVersion: proposal.baseVersion,
+          toVersion: zone.version,
+          ...(proposal.status === 'approved' ? { approvalKept: keepApproval } : {}),
+        },
+      });
+      return { ok: true, proposal: this.loadProposal(proposalId) };
+    });
+  }
+
+  async applyProposal(
+    proposalId: string,
+    opts: { actor: string; impact?: Impact | null },
+  ): Promise<{ proposal: Proposal; change: AppliedChangeBatch }> {
+    return this.write(
+      () => {
+        const proposal = this.loadProposal(proposalId);
+        if (!OPEN_STATUSES.includes(proposal.status)) {
+          throw new ProposalStateError(proposalId, proposal.status, 'applied');
+        }
+        const zone = this.sql.getZone.get(proposal.zoneId);
+        if (!zone) throw new ZoneNotFoundError(proposal.zoneId);
+        if (this.sql.requireApproval.get(zone.id) === 1 && proposal.status !== 'approved') {
+          throw new ApprovalRequiredError(proposalId, proposal.status);
+        }
+        const result = this.applyNow(
+          zone.id,
+          { ...proposal.batch, Comment: proposal.comment ?? undefined },
+          {
+            author: proposal.author,
+            appliedBy: opts.actor,
+            expectedVersion: proposal.baseVersion,
+            impact: opts.impact ?? null,
+          },
+          proposalId,
+        );
+        if (!result.ok) {
+          // Same zone version, same batch: the plan stored at creation/rebase must still hold.
+          throw new Error(
+            `proposal ${proposalId} no longer validates at its base version: ${JSON.stringify(result.errors)}`,
+          );
+        }
+        this.sql.markApplied.run(result.change.id, this.timestamp(), proposalId);
+        this.audit({
+          actor: opts.actor,
+          action: 'proposal.applied',
+          zoneId: zone.id,
+          subject: proposalId,
+          details: { changeId: result.change.id, version: result.change.version },
+        });
+        return { proposal: this.loadProposal(proposalId), change: result.change };
+      },
+      { zoneData: true },
+    );
+  }
+
+  async createApiToken(
+    token: { name: string; role: Role; hash: string },
+    opts: ActorOptions = {},
+  ): Promise<ApiToken> {
+    return this.write(() => {
+      if (this.sql.tokenByName.get(token.name)) throw new TokenNameTakenError(token.name);
+      const row: TokenRow = {
+        id: newTokenId(),
+        name: token.name,
+        role: token.role,
+        hash: token.hash,
+        createdAt: this.timestamp(),
+        revokedAt: null,
+        lastUsedAt: null,
+      };
+      this.sql.insertToken.run(row.id, row.name, row.role, row.hash, row.createdAt);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'token.created',
+        zoneId: null,
+        subject: row.name,
+        details: { role: row.role, tokenId: row.id },
+      });
+      return toToken(row);
+    });
+  }
+
+  async findApiTokenByHash(hash: string): Promise<(ApiToken & { hash: string }) | null> {
+    const row = this.sql.tokenByHash.get(hash);
+    return row ? { ...toToken(row), hash: row.hash } : null;
+  }
+
+  async listApiTokens(): Promise<ApiToken[]> {
+    return this.sql.listTokens.all().map(toToken);
+  }
+
+  async countApiTokens(): Promise<number> {
+    return this.sql.countTokens.get() ?? 0;
+  }
+
+  async revokeApiToken(name: string, opts: ActorOptions = {}): Promise<ApiToken | null> {
+    return this.write(() => {
+      const row = this.sql.tokenByName.get(name);
+      if (!row) return null;
+      if (row.revokedAt !== null) return toToken(row);
+      const at = this.timestamp();
+      this.sql.revokeToken.run(at, row.id);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'token.revoked',
+        zoneId: null,
+        subject: row.name,
+        details: { role: row.role, tokenId: row.id },
+      });
+      return toToken({ ...row, revokedAt: at });
+    });
+  }
+
+  async setApiTokenSecret(
+    token: { name: string; role: Role; hash: string },
+    opts: ActorOptions = {},
+  ): Promise<ApiToken> {
+    return this.write(() => {
+      const row = this.sql.tokenByName.get(token.name);
+      if (!row) {
+        const created: TokenRow = {
+          id: newTokenId(),
+          name: token.name,
+          role: token.role,
+          hash: token.hash,
+          createdAt: this.timestamp(),
+          revokedAt: null,
+          lastUsedAt: null,
+        };
+        this.sql.insertToken.run(created.id, created.name, created.role, created.hash, created.createdAt);
+        this.audit({
+          actor: opts.actor ?? null,
+          action: 'token.created',
+          zoneId: null,
+          subject: created.name,
+          details: { role: created.role, tokenId: created.id },
+        });
+        return toToken(created);
+      }
+      if (row.hash === token.hash && row.role === token.role && row.revokedAt === null) {
+        return toToken(row);
+      }
+      this.sql.resetToken.run(token.hash, token.role, row.id);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'token.rotated',
+        zoneId: null,
+        subject: row.name,
+        details: { role: token.role, tokenId: row.id, wasRevoked: row.revokedAt !== null },
+      });
+      return toToken({ ...row, hash: token.hash, role: token.role, revokedAt: null });
+    });
+  }
+
+  async touchApiToken(tokenId: string): Promise<void> {
+    this.sql.touchToken.run(this.timestamp(), tokenId);
+  }
+
+  async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.write(() => this.audit(entry));
+  }
+
+  async listAudit(
+    opts: { zoneId?: string; limit?: number; beforeId?: number } = {},
+  ): Promise<AuditEntry[]> {
+    const limit = opts.limit !== undefined && opts.limit >= 0 ? Math.floor(opts.limit) : -1;
+    return this.sql.listAudit
+      .all({ zoneId: opts.zoneId ?? null, beforeId: opts.beforeId ?? null, limit })
+      .map(toAudit);
   }
 
   async close(): Promise<void> {
@@ -418,4 +896,207 @@ export class SqliteRepository implements Repository {
       this.db.close();
     }
   }
+}
+
+const CHANGE_COLUMNS = `id, zone_id AS zoneId, version, submitted_at AS submittedAt, comment, author,
+  applied_by AS appliedBy, proposal_id AS proposalId, changes_json AS changesJson,
+  impact_json AS impactJson`;
+
+const PROPOSAL_COLUMNS = `id, zone_id AS zoneId, author, comment, batch_json AS batchJson,
+  plan_json AS planJson, base_records_json AS baseRecordsJson, base_version AS baseVersion,
+  status, created_at AS createdAt, updated_at AS updatedAt, decided_by AS decidedBy,
+  decided_at AS decidedAt, reason, applied_change_id AS appliedChangeId,
+  rollback_of AS rollbackOf, superseded_by AS supersededBy`;
+
+const TOKEN_COLUMNS = `id, name, role, hash, created_at AS createdAt, revoked_at AS revokedAt,
+  last_used_at AS lastUsedAt`;
+
+function prepareStatements(db: Database) {
+  return {
+    listZones: db.prepare<[], ZoneSummary>(
+      `SELECT z.id, z.name,
+              (SELECT count(*) FROM record_sets r WHERE r.zone_id = z.id) AS recordCount
+         FROM zones z ORDER BY z.name`,
+    ),
+    getZone: db.prepare<[string], Zone>(
+      'SELECT id, name, created_at AS createdAt, version FROM zones WHERE id = ?',
+    ),
+    zoneIdByName: db.prepare<[string], string>('SELECT id FROM zones WHERE name = ?').pluck(),
+    insertZone: db.prepare<[string, string, string]>(
+      'INSERT INTO zones (id, name, version, created_at) VALUES (?, ?, 0, ?)',
+    ),
+    countNonApex: db
+      .prepare<[string, string], number>(
+        `SELECT count(*) FROM record_sets
+          WHERE zone_id = ? AND NOT (name = ? AND type IN ('NS', 'SOA'))`,
+      )
+      .pluck(),
+    deleteZone: db.prepare<[string]>('DELETE FROM zones WHERE id = ?'),
+    recordJsonByZone: db
+      .prepare<[string], string>('SELECT json FROM record_sets WHERE zone_id = ?')
+      .pluck(),
+    recordJsonByName: db
+      .prepare<[string, string], string>(
+        `SELECT json FROM record_sets WHERE zone_id = ? AND name = ?
+          ORDER BY type, set_identifier`,
+      )
+      .pluck(),
+    insertRecord: db.prepare<[string, string, string, string, string | null, string]>(
+      `INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteRecord: db.prepare<[string, string, string, string]>(
+      `DELETE FROM record_sets
+        WHERE zone_id = ? AND name = ? AND type = ? AND set_identifier = ?`,
+    ),
+    bumpVersion: db
+      .prepare<[string], number>(
+        'UPDATE zones SET version = version + 1 WHERE id = ? RETURNING version',
+      )
+      .pluck(),
+    insertChange: db.prepare<
+      [
+        string,
+        string,
+        number,
+        string,
+        string | null,
+        string | null,
+        string,
+        string,
+        string | null,
+        string | null,
+        string | null,
+      ]
+    >(
+      `INSERT INTO change_batches
+         (id, zone_id, version, submitted_at, comment, author, changes_json, plan_json,
+          impact_json, applied_by, proposal_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listChanges: db.prepare<[string, number, number], ChangeRow>(
+      `SELECT ${CHANGE_COLUMNS} FROM change_batches
+        WHERE zone_id = ? AND version > ? ORDER BY version DESC LIMIT ?`,
+    ),
+    changesSince: db.prepare<[string, number], ChangeRow>(
+      `SELECT ${CHANGE_COLUMNS} FROM change_batches
+        WHERE zone_id = ? AND version > ? ORDER BY version`,
+    ),
+    getChange: db.prepare<[string, string], ChangeRow & { planJson: string }>(
+      `SELECT ${CHANGE_COLUMNS}, plan_json AS planJson FROM change_batches
+        WHERE zone_id = ? AND id = ?`,
+    ),
+    health: db.prepare<[string], { id: string; healthy: number }>(
+      'SELECT id, healthy FROM health_checks WHERE id IN (SELECT value FROM json_each(?))',
+    ),
+    setHealth: db.prepare<[string, number, string]>(
+      `INSERT INTO health_checks (id, healthy, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET healthy = excluded.healthy, updated_at = excluded.updated_at`,
+    ),
+    requireApproval: db
+      .prepare<[string], number>('SELECT require_approval FROM zone_settings WHERE zone_id = ?')
+      .pluck(),
+    upsertSettings: db.prepare<[string, number, string, string | null]>(
+      `INSERT INTO zone_settings (zone_id, require_approval, updated_at, updated_by)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (zone_id) DO UPDATE SET require_approval = excluded.require_approval,
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    ),
+    insertProposal: db.prepare<
+      [
+        string,
+        string,
+        string,
+        string | null,
+        string,
+        string,
+        string,
+        number,
+        string,
+        string,
+        string | null,
+      ]
+    >(
+      `INSERT INTO proposals
+         (id, zone_id, author, comment, batch_json, plan_json, base_records_json, base_version,
+          status, created_at, updated_at, rollback_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    ),
+    getProposal: db.prepare<[string], ProposalRow>(
+      `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE id = ?`,
+    ),
+    listProposals: db.prepare<
+      [{ zoneId: string; status: string | null; limit: number }],
+      ProposalRow
+    >(
+      `SELECT ${PROPOSAL_COLUMNS} FROM proposals
+        WHERE zone_id = @zoneId AND (@status IS NULL OR status = @status)
+        ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
+    ),
+    decide: db.prepare<[string, string, string, string | null, string, string]>(
+      `UPDATE proposals SET status = ?, decided_by = ?, decided_at = ?, reason = ?, updated_at = ?
+        WHERE id = ?`,
+    ),
+    rebase: db.prepare<
+      [
+        {
+          baseVersion: number;
+          planJson: string;
+          recordsJson: string;
+          keep: number;
+          now: string;
+          id: string;
+        },
+      ]
+    >(
+      `UPDATE proposals SET base_version = @baseVersion, plan_json = @planJson,
+         base_records_json = @recordsJson,
+         status = CASE WHEN @keep = 1 THEN status ELSE 'pending' END,
+         decided_by = CASE WHEN @keep = 1 THEN decided_by ELSE NULL END,
+         decided_at = CASE WHEN @keep = 1 THEN decided_at ELSE NULL END,
+         reason = CASE WHEN @keep = 1 THEN reason ELSE NULL END,
+         updated_at = @now
+        WHERE id = @id`,
+    ),
+    markApplied: db.prepare<[string, string, string]>(
+      `UPDATE proposals SET status = 'applied', applied_change_id = ?, updated_at = ? WHERE id = ?`,
+    ),
+    supersede: db.prepare<[string, string, string]>(
+      `UPDATE proposals SET status = 'superseded', superseded_by = ?, updated_at = ? WHERE id = ?`,
+    ),
+    insertToken: db.prepare<[string, string, string, string, string]>(
+      'INSERT INTO api_tokens (id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    tokenByName: db.prepare<[string], TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE name = ?`,
+    ),
+    tokenByHash: db.prepare<[string], TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE hash = ?`,
+    ),
+    listTokens: db.prepare<[], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY name`),
+    countTokens: db.prepare<[], number>('SELECT count(*) FROM api_tokens').pluck(),
+    revokeToken: db.prepare<[string, string]>('UPDATE api_tokens SET revoked_at = ? WHERE id = ?'),
+    resetToken: db.prepare<[string, string, string]>(
+      'UPDATE api_tokens SET hash = ?, role = ?, revoked_at = NULL WHERE id = ?',
+    ),
+    touchToken: db.prepare<[string, string]>(
+      'UPDATE api_tokens SET last_used_at = ? WHERE id = ?',
+    ),
+    insertAudit: db
+      .prepare<[string, string | null, string, string | null, string | null, string], number>(
+        `INSERT INTO audit_log (at, actor, action, zone_id, subject, details_json)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
+      .pluck(),
+    listAudit: db.prepare<
+      [{ zoneId: string | null; beforeId: number | null; limit: number }],
+      AuditRow
+    >(
+      `SELECT id, at, actor, action, zone_id AS zoneId, subject, details_json AS detailsJson
+         FROM audit_log
+        WHERE (@zoneId IS NULL OR zone_id = @zoneId) AND (@beforeId IS NULL OR id < @beforeId)
+        ORDER BY id DESC LIMIT @limit`,
+    ),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+  };
 }

@@ -33,7 +33,12 @@ function identity(r: ResourceRecordSet): string {
 }
 
 /** Import Route 53 JSON with a diff and the engine's verdict before anything is applied; export the zone. */
-export function ImportExportPanel({ zoneId, zoneName, records, onApplied }: ImportExportPanelProps) {
+export function ImportExportPanel({
+  zoneId,
+  zoneName,
+  records,
+  onApplied,
+}: ImportExportPanelProps) {
   const textId = useId();
   const fileId = useId();
   const [text, setText] = useState('');
@@ -86,7 +91,11 @@ export function ImportExportPanel({ zoneId, zoneName, records, onApplied }: Impo
       onError: (err) => {
         if (err instanceof ApiError && err.details.length) {
           setServerErrors(
-            err.details.map((d) => ({ change: d.change ?? -1, field: d.field ?? '', message: d.message })),
+            err.details.map((d) => ({
+              change: d.change ?? -1,
+              field: d.field ?? '',
+              message: d.message,
+            })),
           );
         } else setServerErrors(errorMessage(err));
       },
@@ -96,53 +105,64 @@ export function ImportExportPanel({ zoneId, zoneName, records, onApplied }: Impo
   const stale = text !== deferredText;
   return (
     <div className="import-export">
-      <section className="panel-section import-section" aria-labelledby={`${textId}-h`}>
-        <h2 id={`${textId}-h`} className="section-title">
-          Import Route 53 JSON
-        </h2>
-        <p className="muted section-help">
-          Paste or upload the output of <code>aws route53 list-resource-record-sets</code> (the zone as it
-          should be) or a <code>--change-batch</code> file. Nothing changes until you apply.
-        </p>
-        <div className="import-inputs">
-          <label htmlFor={fileId} className="button">
-            Upload JSON file…
+      <div className="import-export-side">
+        <section className="panel-section" aria-labelledby={`${textId}-h`}>
+          <h2 id={`${textId}-h`} className="section-title">
+            Import Route 53 JSON
+          </h2>
+          <p className="muted section-help">
+            Paste or upload the output of <code>aws route53 list-resource-record-sets</code> (the
+            zone as it should be) or a <code>--change-batch</code> file. Nothing changes until you
+            apply.
+          </p>
+          <div className="import-inputs">
+            <label htmlFor={fileId} className="button">
+              Upload JSON file…
+            </label>
+            <input
+              ref={fileRef}
+              id={fileId}
+              type="file"
+              accept=".json,application/json"
+              className="visually-hidden-file"
+              aria-label="Upload Route 53 JSON file"
+              onChange={(e) => void onFile(e)}
+            />
+            {fileName && <span className="mono muted import-file-name">{fileName}</span>}
+            <span className="toolbar-spacer" />
+            {text && (
+              <button type="button" className="button button-quiet" onClick={clear}>
+                Clear
+              </button>
+            )}
+          </div>
+          <label htmlFor={textId} className="field-label">
+            Route 53 JSON
           </label>
-          <input
-            ref={fileRef}
-            id={fileId}
-            type="file"
-            accept=".json,application/json"
-            className="visually-hidden-file"
-            aria-label="Upload Route 53 JSON file"
-            onChange={(e) => void onFile(e)}
+          <textarea
+            id={textId}
+            className="input mono import-text"
+            rows={10}
+            spellCheck={false}
+            placeholder={'{ "ResourceRecordSets": [ … ] }\n\nor\n\n{ "Changes": [ … ] }'}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setFileName(null);
+              setServerErrors(null);
+            }}
           />
-          {fileName && <span className="mono muted">{fileName}</span>}
-          <span className="toolbar-spacer" />
-          {text && (
-            <button type="button" className="button button-quiet" onClick={clear}>
-              Clear
-            </button>
-          )}
-        </div>
-        <label htmlFor={textId} className="field-label">
-          Route 53 JSON
-        </label>
-        <textarea
-          id={textId}
-          className="input mono import-text"
-          rows={8}
-          spellCheck={false}
-          placeholder={'{ "ResourceRecordSets": [ … ] }   or   { "Changes": [ … ] }'}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            setFileName(null);
-            setServerErrors(null);
-          }}
-        />
+        </section>
+        <ExportSection zoneName={zoneName} records={records} />
+      </div>
+      <section className="panel-section import-review" aria-label="Import review">
         {!records ? (
           <Skeleton rows={3} label="Loading the zone" />
+        ) : parsed.kind === 'empty' ? (
+          <p className="muted import-placeholder">
+            The changes a file would make to {zoneName} show here, checked with the same rules the
+            server applies, before anything is applied.
+          </p>
         ) : (
           <ImportReview
             parsed={parsed}
@@ -157,7 +177,6 @@ export function ImportExportPanel({ zoneId, zoneName, records, onApplied }: Impo
           />
         )}
       </section>
-      <ExportSection zoneName={zoneName} records={records} />
     </div>
   );
 }
@@ -199,9 +218,11 @@ function ImportReview(props: {
   }
   const { diff, errors, batch } = plan;
   const changeCount = batch?.Changes.length ?? 0;
-  const describe = (c: ChangeError) => {
+  const changeLabel = (c: ChangeError) => {
     const change = batch?.Changes[c.change];
-    return change ? `Change ${c.change + 1} (${change.Action} ${identity(change.ResourceRecordSet)})` : 'Batch';
+    return change
+      ? `Change ${c.change + 1} (${change.Action} ${identity(change.ResourceRecordSet)})`
+      : 'Batch';
   };
   return (
     <div className="import-result" aria-busy={props.stale || undefined}>
@@ -231,17 +252,36 @@ function ImportReview(props: {
           )}
         </label>
       )}
-      <DiffView diff={diff} />
+      <div className="form-actions import-actions">
+        {errors.length === 0 && changeCount > 0 && (
+          <span className="form-hint valid-hint">Valid against {props.zoneName} as it is now.</span>
+        )}
+        {changeCount === 0 && (
+          <span className="form-hint">The zone already matches this file.</span>
+        )}
+        {changeCount > 0 && (
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={errors.length > 0 || props.applying || props.stale}
+            onClick={props.onApply}
+          >
+            {props.applying
+              ? 'Applying…'
+              : `Apply ${changeCount} ${changeCount === 1 ? 'change' : 'changes'}`}
+          </button>
+        )}
+      </div>
       {errors.length > 0 && (
         <div className="state-error import-errors" role="alert">
           <strong>
-            {errors.length} {errors.length === 1 ? 'problem' : 'problems'}: nothing can be applied until the
-            file is fixed
+            {errors.length} {errors.length === 1 ? 'problem' : 'problems'}: nothing can be applied
+            until the file is fixed
           </strong>
           <ul className="problem-list">
             {errors.map((e) => (
               <li key={`${e.change}:${e.field}:${e.message}`}>
-                {describe(e)} · <span className="mono">{e.field}</span>: {e.message}
+                {changeLabel(e)} · <span className="mono">{e.field}</span>: {e.message}
               </li>
             ))}
           </ul>
@@ -256,29 +296,15 @@ function ImportReview(props: {
             <ul className="problem-list">
               {serverErrors.map((e) => (
                 <li key={`${e.change}:${e.field}:${e.message}`}>
-                  {e.change >= 0 ? describe(e) : 'Batch'} · <span className="mono">{e.field}</span>: {e.message}
+                  {e.change >= 0 ? changeLabel(e) : 'Batch'} ·{' '}
+                  <span className="mono">{e.field}</span>: {e.message}
                 </li>
               ))}
             </ul>
           )}
         </div>
       )}
-      <div className="form-actions">
-        {errors.length === 0 && changeCount > 0 && (
-          <span className="form-hint valid-hint">Valid against {props.zoneName} as it is now.</span>
-        )}
-        {changeCount === 0 && <span className="form-hint">The zone already matches this file.</span>}
-        {changeCount > 0 && (
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={errors.length > 0 || props.applying || props.stale}
-            onClick={props.onApply}
-          >
-            {props.applying ? 'Applying…' : `Apply ${changeCount} ${changeCount === 1 ? 'change' : 'changes'}`}
-          </button>
-        )}
-      </div>
+      <DiffView diff={diff} />
     </div>
   );
 }
@@ -343,7 +369,13 @@ function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
   );
 }
 
-function ExportSection({ zoneName, records }: { zoneName: string; records: ResourceRecordSet[] | undefined }) {
+function ExportSection({
+  zoneName,
+  records,
+}: {
+  zoneName: string;
+  records: ResourceRecordSet[] | undefined;
+}) {
   const base = zoneName.replace(/\.$/, '');
   const batchSize = records ? exportChangeBatch(records, zoneName).Changes.length : 0;
   return (
@@ -364,7 +396,8 @@ function ExportSection({ zoneName, records }: { zoneName: string; records: Resou
           Download listing (JSON)
         </button>
         <p className="field-help">
-          As <code>aws route53 list-resource-record-sets</code> prints it; import it here to restore.
+          As <code>aws route53 list-resource-record-sets</code> prints it; import it here to
+          restore.
         </p>
         <button
           type="button"
@@ -391,4 +424,3 @@ function ExportSection({ zoneName, records }: { zoneName: string; records: Resou
     </section>
   );
 }
-

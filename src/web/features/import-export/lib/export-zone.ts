@@ -13,9 +13,14 @@ export function exportListing(records: readonly ResourceRecordSet[]): string {
  * A `--change-batch` file that recreates the zone: an UPSERT per set. The apex NS and SOA are
  * left out: every hosted zone has its own, which Route 53 creates with the zone.
  */
-export function exportChangeBatch(records: readonly ResourceRecordSet[], zoneName: string): ChangeBatch {
+export function exportChangeBatch(
+  records: readonly ResourceRecordSet[],
+  zoneName: string,
+): ChangeBatch {
   const apex = normalizeName(zoneName);
-  const sets = records.filter((r) => !((r.Type === 'NS' || r.Type === 'SOA') && normalizeName(r.Name) === apex));
+  const sets = records.filter(
+    (r) => !((r.Type === 'NS' || r.Type === 'SOA') && normalizeName(r.Name) === apex),
+  );
   return {
     Comment: `latency-atlas export of ${zoneName.replace(/\.$/, '')}`.slice(0, 256),
     Changes: sets.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r })),

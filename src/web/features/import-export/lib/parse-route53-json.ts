@@ -50,13 +50,18 @@ export function parseRoute53Json(text: string): ParsedRoute53 {
     json = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { kind: 'error', problems: [{ where: jsonErrorPlace(text, message), message: `Not valid JSON: ${message}` }] };
+    return {
+      kind: 'error',
+      problems: [{ where: jsonErrorPlace(text, message), message: `Not valid JSON: ${message}` }],
+    };
   }
   if (Array.isArray(json)) json = { ResourceRecordSets: json };
   if (typeof json !== 'object' || json === null) {
     return {
       kind: 'error',
-      problems: [{ where: '(top level)', message: 'Expected a JSON object from the aws route53 CLI' }],
+      problems: [
+        { where: '(top level)', message: 'Expected a JSON object from the aws route53 CLI' },
+      ],
     };
   }
   if ('ResourceRecordSets' in json) {
@@ -67,7 +72,8 @@ export function parseRoute53Json(text: string): ParsedRoute53 {
   if ('Changes' in json || 'ChangeBatch' in json) {
     const inner = unwrapChangeBatch(json);
     const r = ChangeBatchSchema.safeParse(inner);
-    if (!r.success) return { kind: 'error', problems: zodProblems(r.error, inner === json ? '' : 'ChangeBatch') };
+    if (!r.success)
+      return { kind: 'error', problems: zodProblems(r.error, inner === json ? '' : 'ChangeBatch') };
     return { kind: 'batch', batch: r.data };
   }
   return {

@@ -52,7 +52,9 @@ export function planImport(
     if (opts.comment && batch.Changes.length) batch = { ...batch, Comment: opts.comment };
     if (!opts.deleteMissing) {
       const incoming = new Set(parsed.records.map((r) => recordSetKey(r)));
-      kept = current.filter((r) => !incoming.has(recordSetKey(r)) && r.Type !== 'SOA' && r.Type !== 'NS').length;
+      kept = current.filter(
+        (r) => !incoming.has(recordSetKey(r)) && r.Type !== 'SOA' && r.Type !== 'NS',
+      ).length;
     }
   } else {
     batch = parsed.batch;

@@ -1,6 +1,6 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './atlas-map.css';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Region, ResourceRecordSet } from '../../../../engine/types';
 import { useMapTheme } from '../hooks/use-map-theme';
 import { AtlasMapView } from '../lib/atlas-map-view';
@@ -76,6 +76,7 @@ export default function AtlasMap(props: AtlasMapProps) {
       });
     } catch (e) {
       // No WebGL (old GPU, disabled acceleration): say so instead of a blank box.
+      console.error('map: could not start', e);
       setError(e instanceof Error ? e.message : String(e));
       return;
     }
@@ -132,6 +133,11 @@ export default function AtlasMap(props: AtlasMapProps) {
     [model, landMask, key],
   );
 
+  const refreshLabels = useCallback(() => view?.refreshLabels(), [view]);
+  // The legend comes and goes with the catchment switch.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-place when the overlay changes
+  useEffect(() => view?.refreshLabels(), [view, catchment]);
+
   return (
     <div className="atlas-map" data-map-theme={theme}>
       <section
@@ -151,7 +157,7 @@ export default function AtlasMap(props: AtlasMapProps) {
         </div>
       )}
       {catchment && legend.length > 0 && (
-        <CatchmentLegend entries={legend} landShares={landMask !== null} />
+        <CatchmentLegend entries={legend} landShares={landMask !== null} onLayout={refreshLabels} />
       )}
     </div>
   );

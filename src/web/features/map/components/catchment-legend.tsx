@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { LegendEntry } from '../lib/catchment-model';
 
 /** Share as a short percentage: "62%", "0.4%", "<0.1%", "0%". */
@@ -14,15 +14,20 @@ export function formatShare(share: number): string {
 export function CatchmentLegend({
   entries,
   landShares,
+  onLayout,
 }: {
   entries: LegendEntry[];
   /** Shares are of land area (else of the whole map, until the land mask is ready). */
   landShares: boolean;
+  /** Called after the legend changed size (so map labels can move out of its way). */
+  onLayout?: () => void;
 }) {
   const [open, setOpen] = useState(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the size can change
+  useEffect(() => onLayout?.(), [open, entries.length, onLayout]);
   const listId = useId();
   return (
-    <section className="atlas-legend" aria-label="Catchment legend">
+    <section className="atlas-legend" aria-label="Catchment legend" data-map-obstacle="">
       <button
         type="button"
         className="atlas-legend-toggle"

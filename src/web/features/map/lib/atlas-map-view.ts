@@ -9,11 +9,12 @@ import {
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Topology } from 'topojson-specification';
-import countriesUrl from 'world-atlas/countries-50m.json?url';
+import countries50mUrl from 'world-atlas/countries-50m.json?url';
+import countries110mUrl from 'world-atlas/countries-110m.json?url';
 import type { GeoPoint, Region } from '../../../../engine/types';
 import { type Basemap, basemapFromTopology } from './basemap';
 import { type CatchmentGrid, MERCATOR_MAX_LAT, mercatorY, paintCatchment } from './catchment';
-import { type LabelRequest, placeLabels } from './label-placement';
+import { type Box, type LabelRequest, placeLabels } from './label-placement';
 import {
   catchmentLayer,
   LAYER,
@@ -58,21 +59,31 @@ const CATCHMENT_CORNERS: [[number, number], [number, number], [number, number], 
     [-180, -MERCATOR_MAX_LAT],
   ];
 
-let basemapPromise: Promise<Basemap> | null = null;
+/**
+ * Basemap detail: 1:110M (39 KB gzip) draws the first screen fast; 1:50M (240 KB gzip) is
+ * loaded when the operator zooms in far enough to see the difference.
+ */
+export type BasemapDetail = '110m' | '50m';
+const BASEMAP_URL: Record<BasemapDetail, string> = { '110m': countries110mUrl, '50m': countries50mUrl };
+/** Zoom from which the 1:50M basemap replaces the 1:110M one. */
+const DETAIL_ZOOM = 2.5;
 
-/** The basemap, fetched and converted once per page (it never changes). */
-export function loadBasemap(): Promise<Basemap> {
-  basemapPromise ??= fetch(countriesUrl)
-    .then((res) => {
-      if (!res.ok) throw new Error(`basemap: HTTP ${res.status}`);
-      return res.json() as Promise<Topology>;
-    })
-    .then(basemapFromTopology)
-    .catch((e: unknown) => {
-      basemapPromise = null;
-      throw e;
-    });
-  return basemapPromise;
+const basemapPromises = new Map<BasemapDetail, Promise<Basemap>>();
+
+/** The basemap at a detail level, fetched and converted once per page (it never changes). */
+export function loadBasemap(detail: BasemapDetail): Promise<Basemap> {
+  let p = basemapPromises.get(detail);
+  if (!p) {
+    p = fetch(BASEMAP_URL[detail])
+      .then((res) => {
+        if (!res.ok) throw new Error(`basemap: HTTP ${res.status}`);
+        return res.json() as Promise<Topology>;
+      })
+      .then(basemapFromTopology);
+    p.catch(() => basemapPromises.delete(detail));
+    basemapPromises.set(detail, p);
+  }
+  return p;
 }
 
 /** The palette for a theme, with any `--map-*` CSS variables the app's theme defines. */
@@ -119,6 +130,9 @@ export class AtlasMapView {
     null;
   private clientLabel: Marker | null = null;
   private styleLoaded = false;
+  private ready = false;
+  private detail: BasemapDetail = '110m';
+  private lastCatchment: { grid: CatchmentGrid; colors: [number, number, number][] } | null = null;
   private destroyed = false;
   private placeScheduled = 0;
 
@@ -136,10 +150,6 @@ export class AtlasMapView {
       ],
       minZoom: 0.3,
       maxZoom: 8,
-      maxBounds: [
-        [-540, -MERCATOR_MAX_LAT],
-        [540, MERCATOR_MAX_LAT],
-      ],
       dragRotate: false,
       pitchWithRotate: false,
       touchPitch: false,
@@ -154,21 +164,31 @@ export class AtlasMapView {
     this.map.touchZoomRotate.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     window.__atlasMap = this.map;
+    performance.mark('atlas:map-created');
 
-    const basemap = loadBasemap();
+    const basemap = loadBasemap('110m');
     this.map.on('load', () => {
+      performance.mark('atlas:style-loaded');
       this.styleLoaded = true;
       basemap
         .then((b) => {
           if (this.destroyed) return;
+          performance.mark('atlas:basemap-parsed');
           this.applyBasemap(b);
           this.map.once('idle', () => {
             if (this.destroyed) return;
+            performance.mark('atlas:map-loaded');
+            this.ready = true;
             this.container.dataset.mapLoaded = 'true';
             opts.onReady?.();
+            // The catchment is painted after the first render, so the map shows up sooner.
+            this.flushPendingCatchment();
           });
         })
-        .catch((e: unknown) => opts.onError?.(e instanceof Error ? e : new Error(String(e))));
+        .catch((e: unknown) => {
+          console.error('map: the basemap could not be drawn', e);
+          opts.onError?.(e instanceof Error ? e : new Error(String(e)));
+        });
     });
     this.map.on('click', (e: MapMouseEvent) => {
       const target = e.originalEvent.target;
@@ -186,6 +206,9 @@ export class AtlasMapView {
       this.map.getCanvas().title = '';
     });
     this.map.on('moveend', () => this.scheduleLabelPlacement());
+    this.map.on('zoomend', () => {
+      if (this.ready && this.detail === '110m' && this.map.getZoom() >= DETAIL_ZOOM) this.upgradeBasemap();
+    });
     this.map.on('resize', () => this.scheduleLabelPlacement());
     // Render-time errors (none expected: every source is local) are logged, not fatal.
     this.map.on('error', (e) => console.error('map:', e.error.message));
@@ -207,14 +230,34 @@ export class AtlasMapView {
 
   private applyBasemap(b: Basemap): void {
     this.basemap = b;
+    this.landMask = null;
     this.geojson(SOURCE.countries)?.setData(b.countries);
-    this.geojson(SOURCE.borders)?.setData(b.borders);
-    this.geojson(SOURCE.coastlines)?.setData(b.coastlines);
-    if (this.pendingCatchment) {
-      const { grid, colors } = this.pendingCatchment;
-      this.pendingCatchment = null;
-      this.setCatchment(grid, colors);
-    }
+    this.geojson(SOURCE.lines)?.setData(b.lines);
+  }
+
+  /** Swap in the 1:50M basemap (and repaint the catchment over its coastlines). */
+  private upgradeBasemap(): void {
+    this.detail = '50m';
+    loadBasemap('50m')
+      .then((b) => {
+        if (this.destroyed) return;
+        this.applyBasemap(b);
+        this.container.dataset.basemapDetail = '50m';
+        if (this.lastCatchment) this.setCatchment(this.lastCatchment.grid, this.lastCatchment.colors);
+      })
+      .catch((e: unknown) => {
+        // The 1:110M map stays; try again on the next zoom.
+        this.detail = '110m';
+        console.error('map: the detailed basemap could not be loaded', e);
+      });
+  }
+
+  /** After the first full render: paint a catchment that arrived before the basemap. */
+  private flushPendingCatchment(): void {
+    if (!this.pendingCatchment) return;
+    const { grid, colors } = this.pendingCatchment;
+    this.pendingCatchment = null;
+    this.setCatchment(grid, colors);
   }
 
   setTheme(theme: MapTheme): void {
@@ -277,6 +320,11 @@ export class AtlasMapView {
     this.scheduleLabelPlacement();
   }
 
+  /** Place labels again (something drawn over the map changed size). */
+  refreshLabels(): void {
+    this.scheduleLabelPlacement();
+  }
+
   private scheduleLabelPlacement(): void {
     if (this.placeScheduled || this.destroyed) return;
     this.placeScheduled = requestAnimationFrame(() => {
@@ -301,15 +349,41 @@ export class AtlasMapView {
         priority: e.data.region === this.chosenRegion ? 2 : e.data.healthy ? 1 : 0,
       });
     }
-    const sides = placeLabels(requests, {
-      width: canvas.clientWidth,
-      height: canvas.clientHeight,
-    });
+    const sides = placeLabels(
+      requests,
+      { width: canvas.clientWidth, height: canvas.clientHeight },
+      7,
+      this.obstacles(),
+    );
     for (const [key, e] of this.markers) {
       const side = sides[key] ?? null;
       e.el.dataset.side = side ?? 'none';
       e.el.classList.toggle('is-collapsed', side === null);
     }
+  }
+
+  /**
+   * Screen boxes (px, relative to the map) that labels must not cover: the client's label and
+   * anything drawn over the map marked `data-map-obstacle` (legend) or a map control.
+   */
+  private obstacles(): Box[] {
+    const origin = this.container.getBoundingClientRect();
+    const root = this.container.parentElement ?? this.container;
+    const els = [
+      ...root.querySelectorAll<HTMLElement>('[data-map-obstacle], .maplibregl-ctrl-group'),
+    ];
+    const label = this.clientLabel?.getElement();
+    if (label) els.push(label);
+    return els.map((el) => {
+      const r = el.getBoundingClientRect();
+      const pad = 4;
+      return {
+        x0: r.left - origin.left - pad,
+        y0: r.top - origin.top - pad,
+        x1: r.right - origin.left + pad,
+        y1: r.bottom - origin.top + pad,
+      };
+    });
   }
 
   /** The client point, its label, and the great-circle arc to the chosen region. */
@@ -326,6 +400,7 @@ export class AtlasMapView {
     if (!client) {
       this.clientLabel?.remove();
       this.clientLabel = null;
+      this.scheduleLabelPlacement();
       return;
     }
     if (!this.clientLabel) {
@@ -336,6 +411,7 @@ export class AtlasMapView {
     }
     this.clientLabel.getElement().textContent = client.label;
     this.clientLabel.setLngLat([client.lon, client.lat]);
+    this.scheduleLabelPlacement();
   }
 
   /**
@@ -343,18 +419,19 @@ export class AtlasMapView {
    * and kept where the land mask (countries rasterised at the same size) is opaque.
    */
   setCatchment(grid: CatchmentGrid | null, colors: [number, number, number][]): void {
+    this.lastCatchment = grid ? { grid, colors } : null;
     if (!grid) {
+      this.pendingCatchment = null;
       this.whenStyle(() => this.removeCatchment());
       this.container.dataset.catchmentReady = 'false';
       return;
     }
-    if (!this.basemap) {
+    if (!this.ready || !this.basemap) {
       this.pendingCatchment = { grid, colors };
       return;
     }
-    const basemap = this.basemap;
+    const landMask = this.landCanvas();
     this.whenStyle(() => {
-      if (!this.landMask) this.landMask = rasteriseLand(basemap, CATCHMENT_IMAGE_PX);
       const cells = document.createElement('canvas');
       cells.width = grid.width;
       cells.height = grid.height;
@@ -369,7 +446,7 @@ export class AtlasMapView {
       out.height = CATCHMENT_IMAGE_PX;
       const ctx = out.getContext('2d');
       if (!ctx) return;
-      ctx.drawImage(this.landMask, 0, 0);
+      ctx.drawImage(landMask, 0, 0);
       ctx.globalCompositeOperation = 'source-in';
       // Cells stay crisp squares; the land mask gives smooth coasts.
       ctx.imageSmoothingEnabled = false;
@@ -390,6 +467,7 @@ export class AtlasMapView {
       for (const [prop, value] of Object.entries(paint ?? {})) {
         setPaint(this.map, LAYER.catchment, prop, value);
       }
+      performance.mark('atlas:catchment-painted');
       this.map.once('idle', () => {
         if (this.catchmentCanvas === out) this.container.dataset.catchmentReady = 'true';
       });
@@ -402,20 +480,27 @@ export class AtlasMapView {
     this.catchmentCanvas = null;
   }
 
+  /** Countries rasterised once at the catchment image size (the land mask). */
+  private landCanvas(): HTMLCanvasElement {
+    if (!this.landMask && this.basemap) {
+      this.landMask = rasteriseLand(this.basemap, CATCHMENT_IMAGE_PX);
+    }
+    return this.landMask ?? document.createElement('canvas');
+  }
+
   /** A 0/1 land mask of the given grid size (for land-area shares). Null before the basemap. */
   landMaskFor(width: number, height: number): Uint8Array | null {
     if (!this.basemap) return null;
-    const c = rasteriseLand(this.basemap, width, height);
-    const ctx = c.getContext('2d');
+    const c = document.createElement('canvas');
+    c.width = width;
+    c.height = height;
+    const ctx = c.getContext('2d', { willReadFrequently: true });
     if (!ctx) return null;
+    ctx.drawImage(this.landCanvas(), 0, 0, width, height);
     const px = ctx.getImageData(0, 0, width, height).data;
     const mask = new Uint8Array(width * height);
     for (let i = 0; i < mask.length; i++) mask[i] = (px[i * 4 + 3] ?? 0) > 127 ? 1 : 0;
     return mask;
-  }
-
-  whenBasemap(): Promise<void> {
-    return loadBasemap().then(() => undefined);
   }
 
   fitWorld(): void {

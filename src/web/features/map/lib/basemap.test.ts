@@ -110,9 +110,19 @@ describe('basemapFromTopology (world-atlas)', () => {
       const antarctica = b.countries.features.find((c) => c.properties.name === 'Antarctica');
       const outer = antarctica?.geometry.coordinates.flatMap((p) => p[0] ?? []) ?? [];
       expect(outer.some((p) => p[1] === -90)).toBe(true);
-      for (const line of b.coastlines.geometry.coordinates)
+      const [borders, coast] = b.lines.features;
+      expect(borders?.properties.kind).toBe('border');
+      expect(coast?.properties.kind).toBe('coast');
+      for (const line of coast?.geometry.coordinates ?? []) {
         expect(maxJump(line)).toBeLessThanOrEqual(180);
-      expect(b.borders.geometry.coordinates.length).toBeGreaterThan(100);
+        // No coastline runs along the cut at ±180°.
+        for (let i = 1; i < line.length; i++) {
+          const a = Math.abs(line[i - 1]?.[0] ?? 0);
+          const c = Math.abs(line[i]?.[0] ?? 0);
+          expect(a >= 179.999 && c >= 179.999).toBe(false);
+        }
+      }
+      expect(borders?.geometry.coordinates.length).toBeGreaterThan(100);
     });
   }
 });

@@ -24,12 +24,15 @@ export interface CountryProperties {
   name: string;
 }
 
+export interface LineProperties {
+  /** `border` between two countries (each drawn once), or `coast` (arcs of one country only). */
+  kind: 'border' | 'coast';
+}
+
 export interface Basemap {
   countries: FeatureCollection<MultiPolygon, CountryProperties>;
-  /** Borders between countries (each drawn once). */
-  borders: Feature<MultiLineString>;
-  /** Coastlines (arcs used by one country only), split at the antimeridian. */
-  coastlines: Feature<MultiLineString>;
+  /** Borders and coastlines in one source (one tiling pass in the worker), split at ±180°. */
+  lines: FeatureCollection<MultiLineString, LineProperties>;
 }
 
 const POLE_EPSILON_DEG = 0.1;
@@ -176,21 +179,20 @@ export function basemapFromTopology(topology: Topology): Basemap {
   }
   const borders = mesh(topology, object, (a, b) => a !== b);
   const coast = mesh(topology, object, (a, b) => a === b);
+  const line = (kind: LineProperties['kind'], coordinates: Position[][]) => ({
+    type: 'Feature' as const,
+    properties: { kind },
+    geometry: { type: 'MultiLineString' as const, coordinates },
+  });
   return {
     countries: { type: 'FeatureCollection', features: countries },
-    borders: {
-      type: 'Feature',
-      properties: {},
-      geometry: { type: 'MultiLineString', coordinates: splitLinesAtJumps(borders.coordinates) },
-    },
-    coastlines: {
-      type: 'Feature',
-      properties: {},
-      geometry: {
-        type: 'MultiLineString',
+    lines: {
+      type: 'FeatureCollection',
+      features: [
+        line('border', splitLinesAtJumps(borders.coordinates)),
         // Without the artificial edges along ±180° and the pole that cut the globe open.
-        coordinates: splitLines(coast.coordinates, isCutEdge),
-      },
+        line('coast', splitLines(coast.coordinates, isCutEdge)),
+      ],
     },
   };
 }

@@ -47,4 +47,11 @@ describe('placeLabels', () => {
       }
     }
   });
+
+  it('avoids obstacles such as the client label or the legend', () => {
+    const sides = placeLabels([{ id: 'a', x: 100, y: 100, ...size }], undefined, 7, [
+      { x0: 105, y0: 80, x1: 300, y1: 120 },
+    ]);
+    expect(sides.a).toBe('left');
+  });
 });

@@ -18,7 +18,7 @@ export interface LabelRequest {
   priority?: number;
 }
 
-interface Box {
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
@@ -54,13 +54,15 @@ function inside(a: Box, view: Box): boolean {
 }
 
 /**
- * Choose a side per label, or null when every side would overlap a placed label or another dot.
+ * Choose a side per label, or null when every side would overlap a placed label, another dot or
+ * an obstacle (other things drawn over the map: the client's label, the legend, controls).
  * `viewport` (px) keeps labels on screen when possible; `dotRadius` is the dot's size, px.
  */
 export function placeLabels(
   requests: readonly LabelRequest[],
   viewport?: { width: number; height: number },
   dotRadius = 7,
+  obstacles: readonly Box[] = [],
 ): Record<string, LabelSide | null> {
   const dots: Box[] = requests.map((r) => ({
     x0: r.x - dotRadius,
@@ -72,7 +74,7 @@ export function placeLabels(
   const order = requests
     .map((r, i) => ({ r, i }))
     .sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.r.x - b.r.x || a.i - b.i);
-  const placed: Box[] = [];
+  const placed: Box[] = [...obstacles];
   const result: Record<string, LabelSide | null> = {};
   for (const { r, i } of order) {
     let chosen: LabelSide | null = null;

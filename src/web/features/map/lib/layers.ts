@@ -61,8 +61,7 @@ export const PALETTE_CSS_VARS: Readonly<Partial<Record<keyof MapPalette, string>
 
 export const SOURCE = {
   countries: 'countries',
-  borders: 'borders',
-  coastlines: 'coastlines',
+  lines: 'lines',
   regions: 'regions',
   arc: 'client-arc',
   client: 'client-point',
@@ -120,7 +119,8 @@ export function baseLayers(p: MapPalette): LayerSpecification[] {
     {
       id: LAYER.borders,
       type: 'line',
-      source: SOURCE.borders,
+      source: SOURCE.lines,
+      filter: ['==', ['get', 'kind'], 'border'],
       paint: {
         'line-width': ['interpolate', ['linear'], ['zoom'], 0, 0.4, 5, 1.2],
         'line-opacity': 0.9,
@@ -130,7 +130,8 @@ export function baseLayers(p: MapPalette): LayerSpecification[] {
     {
       id: LAYER.coastlines,
       type: 'line',
-      source: SOURCE.coastlines,
+      source: SOURCE.lines,
+      filter: ['==', ['get', 'kind'], 'coast'],
       paint: {
         'line-width': ['interpolate', ['linear'], ['zoom'], 0, 0.5, 5, 1.4],
         ...paint[LAYER.coastlines],
@@ -178,9 +179,9 @@ export function mapStyle(p: MapPalette): StyleSpecification {
     version: 8,
     name: 'latency-atlas offline',
     sources: {
-      [SOURCE.countries]: { type: 'geojson', data: emptyCollection },
-      [SOURCE.borders]: { type: 'geojson', data: emptyCollection },
-      [SOURCE.coastlines]: { type: 'geojson', data: emptyCollection },
+      // Basemap sources: no tiles past the map's max zoom, a little more simplification.
+      [SOURCE.countries]: { type: 'geojson', data: emptyCollection, maxzoom: 8, tolerance: 0.5 },
+      [SOURCE.lines]: { type: 'geojson', data: emptyCollection, maxzoom: 8, tolerance: 0.5 },
       [SOURCE.regions]: { type: 'geojson', data: emptyCollection },
       [SOURCE.arc]: { type: 'geojson', data: emptyCollection },
       [SOURCE.client]: { type: 'geojson', data: emptyCollection },

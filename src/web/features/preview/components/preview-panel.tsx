@@ -169,7 +169,8 @@ export function PreviewPanel({
         <TextQueryField
           id={ids.coordinates}
           label="Coordinates"
-          placeholder="lat, lon — or click the map"
+          placeholder="51.5, -0.12"
+          help="Or click anywhere on the map."
           value={formatCoordinates(query)}
           active={source === 'coordinates'}
           error={errors.coordinates}

@@ -1,9 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { planChangeBatch } from '../../../../engine/change-batch';
 import type { ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
 import { type ChangeInfoResponse, ChangeInfoResponseSchema } from '../../../../shared/rrset';
 import { apiFetch } from '../../../lib/api-client';
-import { applyPlan, existingLookup } from '../lib/apply-plan';
+import { applyBatchOptimistically } from '../lib/apply-plan';
 import { recordSetsQueryKey, zoneQueryKey } from './get-record-sets';
 
 /** POST a Route 53 change batch; all or nothing on the server. */
@@ -23,7 +22,7 @@ interface Snapshot {
  * Saves a change batch with an optimistic cache update: the table shows the result at once,
  * rolls back if the server refuses, and re-fetches either way.
  */
-export function useChangeRecordSets(zoneId: string, zoneName: string) {
+export function useChangeRecordSets(zoneId: string) {
   const qc = useQueryClient();
   const key = recordSetsQueryKey(zoneId);
   return useMutation<ChangeInfoResponse, Error, ChangeBatch, Snapshot>({
@@ -32,10 +31,7 @@ export function useChangeRecordSets(zoneId: string, zoneName: string) {
     onMutate: async (batch) => {
       await qc.cancelQueries({ queryKey: key });
       const previous = qc.getQueryData<ResourceRecordSet[]>(key);
-      if (previous) {
-        const planned = planChangeBatch(zoneName, batch, existingLookup(previous));
-        if (planned.ok) qc.setQueryData(key, applyPlan(previous, planned.plan));
-      }
+      if (previous) qc.setQueryData(key, applyBatchOptimistically(previous, batch));
       return { previous };
     },
     onError: (_err, _batch, ctx) => {

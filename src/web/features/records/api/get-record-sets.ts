@@ -4,7 +4,10 @@ import { ListResourceRecordSetsResponseSchema } from '../../../../shared/rrset';
 import { apiFetch } from '../../../lib/api-client';
 
 /** Every record set of a zone, as `aws route53 list-resource-record-sets` prints them. */
-export async function getRecordSets(zoneId: string, signal?: AbortSignal): Promise<ResourceRecordSet[]> {
+export async function getRecordSets(
+  zoneId: string,
+  signal?: AbortSignal,
+): Promise<ResourceRecordSet[]> {
   const res = await apiFetch(
     `/zones/${encodeURIComponent(zoneId)}/rrsets`,
     { signal },

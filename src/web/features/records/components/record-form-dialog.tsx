@@ -86,7 +86,11 @@ function validate(
     if (!flagged.has(field)) problems.push({ field: path, message });
   };
   if (values.setIdentifier.trim() === '')
-    local('setIdentifier', 'SetIdentifier', 'Set ID is required: a name for this record, e.g. oregon');
+    local(
+      'setIdentifier',
+      'SetIdentifier',
+      'Set ID is required: a name for this record, e.g. oregon',
+    );
   if (values.region === '') local('region', 'Region', 'Choose the region this record answers for');
   if (!values.alias && values.ttl.trim() !== '' && !/^\d+$/.test(values.ttl.trim()))
     local('ttl', 'TTL', `"${values.ttl}" is not a whole number of seconds`);
@@ -108,9 +112,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
-  const save = useChangeRecordSets(zoneId, zoneName);
+  const save = useChangeRecordSets(zoneId);
 
-  const live = useMemo(() => validate(values, zoneName, records, original), [values, zoneName, records, original]);
+  const live = useMemo(
+    () => validate(values, zoneName, records, original),
+    [values, zoneName, records, original],
+  );
   const fqdn = displayName(normalizeName(formToRecordSet(values, zoneName).Name));
 
   const usedRegions = useMemo(() => {
@@ -118,7 +125,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     const used = new Map<string, string>();
     for (const r of records) {
       if (!r.Region || r.Type !== values.type || normalizeName(r.Name) !== name) continue;
-      if (original && r.SetIdentifier === original.SetIdentifier && normalizeName(original.Name) === name && original.Type === r.Type)
+      if (
+        original &&
+        r.SetIdentifier === original.SetIdentifier &&
+        normalizeName(original.Name) === name &&
+        original.Type === r.Type
+      )
         continue;
       used.set(r.Region, r.SetIdentifier ?? '');
     }
@@ -133,7 +145,8 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
           value: r.code,
           label: r.code,
           detail: `${r.name} · ${r.city}`,
-          note: usedBy !== undefined ? `in use by ${usedBy}` : r.china ? 'China account' : undefined,
+          note:
+            usedBy !== undefined ? `in use by ${usedBy}` : r.china ? 'China account' : undefined,
           unavailable: usedBy !== undefined,
         };
       }),
@@ -144,7 +157,8 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     setValues((v) => {
       const next = { ...v, [field]: value };
       // A region picked while the set id is still empty names the record after the region.
-      if (field === 'region' && v.setIdentifier === '' && typeof value === 'string') next.setIdentifier = value;
+      if (field === 'region' && v.setIdentifier === '' && typeof value === 'string')
+        next.setIdentifier = value;
       return next;
     });
     touch(field);
@@ -171,7 +185,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     const batch = batchForSave(next, original);
     save.mutate(batch, {
       onSuccess: () => {
-        toast.show(original ? `Saved ${fqdn} ${values.type} ${values.setIdentifier}` : `Created ${fqdn} ${values.type} ${values.setIdentifier}`, 'success');
+        toast.show(
+          original
+            ? `Saved ${fqdn} ${values.type} ${values.setIdentifier}`
+            : `Created ${fqdn} ${values.type} ${values.setIdentifier}`,
+          'success',
+        );
         onSaved?.(next);
         onClose();
       },
@@ -194,7 +213,9 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     return {
       id: id(f),
       'aria-invalid': errs.length ? true : undefined,
-      'aria-describedby': [errs.length ? id(`${f}-error`) : '', id(`${f}-help`)].filter(Boolean).join(' ') || undefined,
+      'aria-describedby':
+        [errs.length ? id(`${f}-error`) : '', id(`${f}-help`)].filter(Boolean).join(' ') ||
+        undefined,
       onBlur: () => touch(f),
     };
   };
@@ -202,13 +223,33 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
   return (
     <Dialog
       open
-      title={original ? `Edit ${displayName(original.Name)} ${original.Type} · ${original.SetIdentifier ?? ''}` : 'New latency record'}
+      title={
+        original
+          ? `Edit ${displayName(original.Name)} ${original.Type} · ${original.SetIdentifier ?? ''}`
+          : 'New latency record'
+      }
       onClose={onClose}
       className="dialog-form"
     >
-      <form className="form record-form" onSubmit={submit} noValidate aria-label={original ? 'Edit record' : 'New record'}>
+      <form
+        className="form record-form"
+        onSubmit={submit}
+        noValidate
+        aria-label={original ? 'Edit record' : 'New record'}
+      >
         <div className="form-grid">
-          <Field label="Name" f="name" id={id} errors={shown('name')} help={<>FQDN: <span className="mono">{fqdn}</span></>}>
+          <Field
+            label="Name"
+            f="name"
+            wide
+            id={id}
+            errors={shown('name')}
+            help={
+              <>
+                FQDN: <span className="mono">{fqdn}</span>
+              </>
+            }
+          >
             <div className="input-suffix">
               <input
                 {...fieldProps('name')}
@@ -225,7 +266,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
             </div>
           </Field>
           <Field label="Type" f="type" id={id} errors={shown('type')}>
-            <select {...fieldProps('type')} className="select" value={values.type} onChange={(e) => set('type', e.target.value)}>
+            <select
+              {...fieldProps('type')}
+              className="select"
+              value={values.type}
+              onChange={(e) => set('type', e.target.value)}
+            >
               {LATENCY_RECORD_TYPES.map((t) => (
                 <option key={t} value={t}>
                   {t}
@@ -233,7 +279,13 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
               ))}
             </select>
           </Field>
-          <Field label="Set ID" f="setIdentifier" id={id} errors={shown('setIdentifier')} help="Unique for this name and type, 1–128 characters">
+          <Field
+            label="Set ID"
+            f="setIdentifier"
+            id={id}
+            errors={shown('setIdentifier')}
+            help="Unique for this name and type, 1–128 characters"
+          >
             <input
               {...fieldProps('setIdentifier')}
               className="input mono"
@@ -257,8 +309,28 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
               describedBy={shown('region').length ? id('region-error') : id('region-help')}
               format={(o) => `${o.value} — ${o.detail ?? ''}`}
             />
-            <FieldMessages f="region" id={id} errors={shown('region')} help="One latency record per region for this name and type" />
+            <FieldMessages
+              f="region"
+              id={id}
+              errors={shown('region')}
+              help="One latency record per region for this name and type"
+            />
           </div>
+          <Field
+            label="Health check ID (optional)"
+            f="healthCheckId"
+            id={id}
+            errors={shown('healthCheckId')}
+          >
+            <input
+              {...fieldProps('healthCheckId')}
+              className="input mono"
+              value={values.healthCheckId}
+              placeholder="4a7b0c1e-5f2d-4e8a-9b3c-0d1e2f3a4b5c"
+              spellCheck={false}
+              onChange={(e) => set('healthCheckId', e.target.value)}
+            />
+          </Field>
           <div className="field field-wide">
             <label className="checkbox">
               <input
@@ -281,7 +353,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
                   onChange={(e) => set('aliasDnsName', e.target.value)}
                 />
               </Field>
-              <Field label="Alias hosted zone ID" f="aliasHostedZoneId" id={id} errors={shown('aliasHostedZoneId')}>
+              <Field
+                label="Alias hosted zone ID"
+                f="aliasHostedZoneId"
+                id={id}
+                errors={shown('aliasHostedZoneId')}
+              >
                 <input
                   {...fieldProps('aliasHostedZoneId')}
                   className="input mono"
@@ -313,7 +390,14 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
                   onChange={(e) => set('ttl', e.target.value)}
                 />
               </Field>
-              <Field label="Values" f="values" id={id} errors={shown('values')} help="One value per line" wide>
+              <Field
+                label="Values"
+                f="values"
+                id={id}
+                errors={shown('values')}
+                help="One value per line"
+                wide
+              >
                 <textarea
                   {...fieldProps('values')}
                   className="input mono"
@@ -326,16 +410,6 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
               </Field>
             </>
           )}
-          <Field label="Health check ID (optional)" f="healthCheckId" id={id} errors={shown('healthCheckId')}>
-            <input
-              {...fieldProps('healthCheckId')}
-              className="input mono"
-              value={values.healthCheckId}
-              placeholder="4a7b0c1e-5f2d-4e8a-9b3c-0d1e2f3a4b5c"
-              spellCheck={false}
-              onChange={(e) => set('healthCheckId', e.target.value)}
-            />
-          </Field>
         </div>
         {formErrors.length > 0 && (
           <div className="form-errors" role="alert">
@@ -346,12 +420,17 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
         )}
         <div className="form-actions">
           <span className="form-hint" aria-live="polite">
-            {pendingFields.length > 0 && `Still needed: ${pendingFields.map((f) => FIELD_LABELS[f]).join(', ')}`}
+            {pendingFields.length > 0 &&
+              `Still needed: ${pendingFields.map((f) => FIELD_LABELS[f]).join(', ')}`}
           </span>
           <button type="button" className="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button-primary" disabled={live.count > 0 || save.isPending}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={live.count > 0 || save.isPending}
+          >
             {save.isPending ? 'Saving…' : original ? 'Save changes' : 'Create record'}
           </button>
         </div>

@@ -1,3 +1,4 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { displayName } from '../../../../engine/names';
 import type { RecordGroup } from '../lib/record-groups';
@@ -9,6 +10,9 @@ export interface RecordNameListProps {
   onSelect: (g: RecordGroup, how: { replace: boolean }) => void;
 }
 
+/** Row height, px (fixed: the list is virtualised for zones with thousands of names). */
+const ITEM_HEIGHT = 27;
+
 const keyOf = (g: { name: string; type: string }) => `${g.name}|${g.type}`;
 
 /**
@@ -19,7 +23,7 @@ export function RecordNameList({ groups, selected, onSelect }: RecordNameListPro
   const filterId = useId();
   const listId = useId();
   const [filter, setFilter] = useState('');
-  const listRef = useRef<HTMLUListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
 
   const visible = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
@@ -34,12 +38,18 @@ export function RecordNameList({ groups, selected, onSelect }: RecordNameListPro
   const selIndex = visible.findIndex((g) => keyOf(g) === selKey);
   const optionId = (g: RecordGroup) => `${listId}-${keyOf(g).replace(/[^a-zA-Z0-9_-]/g, '_')}`;
 
-  useEffect(() => {
-    if (selIndex < 0) return;
-    listRef.current?.querySelector(`[data-index="${selIndex}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [selIndex]);
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => listRef.current,
+    estimateSize: () => ITEM_HEIGHT,
+    overscan: 8,
+  });
 
-  function onKeyDown(e: KeyboardEvent<HTMLUListElement>) {
+  useEffect(() => {
+    if (selIndex >= 0) virtualizer.scrollToIndex(selIndex, { align: 'auto' });
+  }, [selIndex, virtualizer]);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (!visible.length) return;
     let i = selIndex;
     if (e.key === 'ArrowDown') i = Math.min(visible.length - 1, selIndex + 1);
@@ -75,25 +85,38 @@ export function RecordNameList({ groups, selected, onSelect }: RecordNameListPro
           }
         }}
       />
-      <ul
+      <div
         ref={listRef}
         id={listId}
         role="listbox"
         aria-label="Names in this zone"
         tabIndex={0}
         className="name-list-items"
-        aria-activedescendant={selIndex >= 0 && visible[selIndex] ? optionId(visible[selIndex]) : undefined}
+        aria-activedescendant={
+          selIndex >= 0 && visible[selIndex] ? optionId(visible[selIndex]) : undefined
+        }
         onKeyDown={onKeyDown}
       >
-        {visible.map((g, i) => {
+        <div
+          className="name-list-pad"
+          style={{ height: virtualizer.getVirtualItems()[0]?.start ?? 0 }}
+        />
+        {virtualizer.getVirtualItems().map((vi) => {
+          const g = visible[vi.index];
+          if (!g) return null;
           const isSel = keyOf(g) === selKey;
           return (
-            <li
+            // The listbox takes the keys (aria-activedescendant); a click selects directly.
+            // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox
+            <div
               key={keyOf(g)}
               id={optionId(g)}
-              data-index={i}
+              data-index={vi.index}
               role="option"
               aria-selected={isSel}
+              tabIndex={-1}
+              aria-setsize={visible.length}
+              aria-posinset={vi.index + 1}
               className={isSel ? 'name-item is-selected' : 'name-item'}
               title={displayName(g.name)}
               onClick={() => onSelect(g, { replace: false })}
@@ -101,13 +124,26 @@ export function RecordNameList({ groups, selected, onSelect }: RecordNameListPro
               <span className="name-item-name">{g.relative}</span>
               <span className="type-badge">{g.type}</span>
               <span className="name-item-count">
-                {g.latencyCount > 0 ? `${g.latencyCount} ${g.latencyCount === 1 ? 'region' : 'regions'}` : 'simple'}
+                {g.latencyCount > 0
+                  ? `${g.latencyCount} ${g.latencyCount === 1 ? 'region' : 'regions'}`
+                  : 'simple'}
               </span>
-            </li>
+            </div>
           );
         })}
-      </ul>
-      {visible.length === 0 && groups.length > 0 && <p className="muted name-list-empty">No name matches.</p>}
+        <div
+          className="name-list-pad"
+          style={{
+            height: Math.max(
+              0,
+              virtualizer.getTotalSize() - (virtualizer.getVirtualItems().at(-1)?.end ?? 0),
+            ),
+          }}
+        />
+      </div>
+      {visible.length === 0 && groups.length > 0 && (
+        <p className="muted name-list-empty">No name matches.</p>
+      )}
     </nav>
   );
 }

@@ -50,29 +50,37 @@ const matchesSearch: FilterFn<Row> = (row, _columnId, value: string) => {
   return words.every((w) => row.original.search.includes(w));
 };
 
+/** Column widths: fixed where the content is short, shares of the rest elsewhere. */
+const WIDTHS: Record<string, string> = {
+  name: '22%',
+  type: '64px',
+  setIdentifier: '13%',
+  region: '200px',
+  ttl: '64px',
+  values: 'auto',
+  healthCheck: '13%',
+};
+
 const columns: ColumnDef<Row>[] = [
-  { id: 'name', header: 'Name', accessorFn: (r) => r.name, size: 21 },
-  { id: 'type', header: 'Type', accessorFn: (r) => r.record.Type, size: 6 },
+  { id: 'name', header: 'Name', accessorFn: (r) => r.name },
+  { id: 'type', header: 'Type', accessorFn: (r) => r.record.Type },
   {
     id: 'setIdentifier',
     header: 'Set ID',
     accessorFn: (r) => r.record.SetIdentifier ?? '',
-    size: 11,
   },
-  { id: 'region', header: 'Region', accessorFn: (r) => r.record.Region ?? '', size: 18 },
+  { id: 'region', header: 'Region', accessorFn: (r) => r.record.Region ?? '' },
   {
     id: 'ttl',
     header: 'TTL',
     accessorFn: (r) => r.record.TTL ?? -1,
-    size: 5,
     sortUndefined: 'last',
   },
-  { id: 'values', header: 'Values', accessorFn: (r) => r.values, size: 25 },
+  { id: 'values', header: 'Values', accessorFn: (r) => r.values },
   {
     id: 'healthCheck',
     header: 'Health check',
     accessorFn: (r) => r.record.HealthCheckId ?? '',
-    size: 14,
   },
 ];
 
@@ -80,11 +88,18 @@ const columns: ColumnDef<Row>[] = [
  * The zone's record sets: sortable by every column, one filter over all text, and only the
  * visible rows in the DOM. Values are plain text nodes, never HTML.
  */
-export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, actions }: RecordTableProps) {
+export function RecordTable({
+  records,
+  selected,
+  onSelectRow,
+  onEdit,
+  onDelete,
+  actions,
+}: RecordTableProps) {
   const filterId = useId();
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filter, setFilter] = useState('');
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLElement>(null);
 
   const apex = useMemo(() => {
     const soa = records.find((r) => r.Type === 'SOA');
@@ -138,7 +153,9 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
   });
   const items = virtualizer.getVirtualItems();
   const padTop = items[0]?.start ?? 0;
-  const padBottom = items.length ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
+  const padBottom = items.length
+    ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0)
+    : 0;
   const selName = selected ? normalizeName(selected.name) : null;
 
   return (
@@ -163,18 +180,17 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
         <span className="toolbar-spacer" />
         {actions}
       </div>
-      <div
+      <section
         ref={scrollRef}
         className="table-scroll"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be keyboard scrollable
         tabIndex={0}
         aria-label="Record sets table"
-        role="region"
       >
         <table className="table" aria-rowcount={visibleRows.length + 1}>
           <colgroup>
             {table.getVisibleLeafColumns().map((c) => (
-              <col key={c.id} style={{ width: `${c.getSize()}%` }} />
+              <col key={c.id} style={{ width: WIDTHS[c.id] }} />
             ))}
             <col style={{ width: '8.5rem' }} />
           </colgroup>
@@ -187,7 +203,9 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
                     <th
                       key={h.id}
                       scope="col"
-                      aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+                      aria-sort={
+                        dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'
+                      }
                       className={h.column.id === 'ttl' ? 'num' : undefined}
                     >
                       <button
@@ -211,6 +229,7 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
           </thead>
           <tbody>
             {padTop > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row holds no focusable content
               <tr aria-hidden="true" className="spacer">
                 <td colSpan={8} style={{ height: padTop }} />
               </tr>
@@ -220,9 +239,7 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
               if (!row) return null;
               const r = row.original.record;
               const isSel =
-                selName !== null &&
-                selected?.type === r.Type &&
-                normalizeName(r.Name) === selName;
+                selName !== null && selected?.type === r.Type && normalizeName(r.Name) === selName;
               return (
                 <RecordRow
                   key={row.id}
@@ -237,6 +254,7 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
               );
             })}
             {padBottom > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row holds no focusable content
               <tr aria-hidden="true" className="spacer">
                 <td colSpan={8} style={{ height: padBottom }} />
               </tr>
@@ -246,7 +264,7 @@ export function RecordTable({ records, selected, onSelectRow, onEdit, onDelete, 
         {visibleRows.length === 0 && records.length > 0 && (
           <p className="table-empty">No record set matches “{filter}”.</p>
         )}
-      </div>
+      </section>
     </div>
   );
 }
@@ -312,7 +330,9 @@ const RecordRow = memo(function RecordRow({
           className="button button-small"
           aria-label={`Edit ${label}`}
           disabled={!editable}
-          title={editable ? undefined : 'Only latency records are edited here; use Import for others'}
+          title={
+            editable ? undefined : 'Only latency records are edited here; use Import for others'
+          }
           onClick={(e) => {
             e.stopPropagation();
             onEdit(r);

@@ -26,11 +26,12 @@ export interface RecordsPanelProps {
 export function RecordsPanel(props: RecordsPanelProps) {
   const { zoneId, zoneName, records, loading, error, onRetry } = props;
   const [deleting, setDeleting] = useState<ResourceRecordSet | null>(null);
-  const remove = useChangeRecordSets(zoneId, zoneName);
+  const remove = useChangeRecordSets(zoneId);
   const toast = useToast();
 
   if (loading) return <Skeleton rows={8} label="Loading record sets" />;
-  if (error || !records) return <ErrorState title="Could not load the record sets" error={error} onRetry={onRetry} />;
+  if (error || !records)
+    return <ErrorState title="Could not load the record sets" error={error} onRetry={onRetry} />;
   if (records.length === 0) {
     return (
       <EmptyState
@@ -46,9 +47,9 @@ export function RecordsPanel(props: RecordsPanelProps) {
           </>
         }
       >
-        A latency record answers a name from one AWS region; give a name records in several regions and
-        each user gets the one with the lowest estimated round trip. Create one here, or import a zone
-        exported with <code>aws route53 list-resource-record-sets</code>.
+        A latency record answers a name from one AWS region; give a name records in several regions
+        and each user gets the one with the lowest estimated round trip. Create one here, or import
+        a zone exported with <code>aws route53 list-resource-record-sets</code>.
       </EmptyState>
     );
   }
@@ -98,8 +99,10 @@ export function RecordsPanel(props: RecordsPanelProps) {
                 · set <span className="mono">{deleting.SetIdentifier}</span>
               </>
             )}
-            {deleting.Region && <> · {deleting.Region}</>} will stop answering. Users it served move to the next
-            closest region.
+            {deleting.Region && <> · {deleting.Region}</>} will stop answering.
+            {deleting.Region
+              ? ' Users it served move to the next closest region of this name.'
+              : ' Resolvers stop getting it once their cached copy expires.'}
           </p>
         )}
       </ConfirmDialog>

@@ -1,6 +1,5 @@
-import type { PlannedChange } from '../../../../engine/change-batch';
 import { normalizeName, recordSetKey } from '../../../../engine/names';
-import type { ResourceRecordSet } from '../../../../engine/types';
+import type { ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
 
 /** The engine's `existing` callback over a cached listing (names compared normalised). */
 export function existingLookup(
@@ -17,18 +16,22 @@ export function existingLookup(
 }
 
 /**
- * The listing after a validated plan: each change removes its `before` and adds its `after`,
- * in order. Used for the optimistic cache update, so the table moves before the server answers.
+ * The listing as it will be once the server applies `batch` (already validated in the form):
+ * DELETE removes the set, CREATE/UPSERT puts it in place, names in listing form. Used for the
+ * optimistic cache update, so the table moves before the server answers; the server's own
+ * listing replaces it right after.
  */
-export function applyPlan(
+export function applyBatchOptimistically(
   records: readonly ResourceRecordSet[],
-  plan: readonly PlannedChange[],
+  batch: ChangeBatch,
 ): ResourceRecordSet[] {
   const byKey = new Map<string, ResourceRecordSet>();
   for (const r of records) byKey.set(recordSetKey(r), r);
-  for (const change of plan) {
-    if (change.before) byKey.delete(recordSetKey(change.before));
-    if (change.after) byKey.set(recordSetKey(change.after), change.after);
+  for (const change of batch.Changes) {
+    const set = { ...change.ResourceRecordSet, Name: normalizeName(change.ResourceRecordSet.Name) };
+    const key = recordSetKey(set);
+    if (change.Action === 'DELETE') byKey.delete(key);
+    else byKey.set(key, set);
   }
   return [...byKey.values()];
 }

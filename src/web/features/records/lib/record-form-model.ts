@@ -1,5 +1,5 @@
-import type { ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
 import { normalizeName, recordSetKey } from '../../../../engine/names';
+import type { ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
 
 /** What the record form edits: strings as typed, converted to a record set on every change. */
 export interface RecordFormValues {
@@ -95,7 +95,10 @@ export function recordSetToForm(r: ResourceRecordSet, zoneName: string): RecordF
  * (name, type, set id); DELETE of the stored record + CREATE when the identity changed, in one
  * batch so it is all or nothing.
  */
-export function batchForSave(next: ResourceRecordSet, original: ResourceRecordSet | null): ChangeBatch {
+export function batchForSave(
+  next: ResourceRecordSet,
+  original: ResourceRecordSet | null,
+): ChangeBatch {
   if (!original) return { Changes: [{ Action: 'CREATE', ResourceRecordSet: next }] };
   if (recordSetKey(original) === recordSetKey(next)) {
     return { Changes: [{ Action: 'UPSERT', ResourceRecordSet: next }] };
@@ -120,7 +123,9 @@ export function formChangeIndex(batch: ChangeBatch): number {
  */
 export function fieldForPath(path: string | undefined): RecordFormField | 'form' {
   if (!path) return 'form';
-  const p = path.replace(/^(ChangeBatch\.)?Changes\[\d+\]\./, '').replace(/^ResourceRecordSet\.?/, '');
+  const p = path
+    .replace(/^(ChangeBatch\.)?Changes\[\d+\]\./, '')
+    .replace(/^ResourceRecordSet\.?/, '');
   if (p.startsWith('ResourceRecords')) return 'values';
   if (p.startsWith('AliasTarget.HostedZoneId')) return 'aliasHostedZoneId';
   if (p.startsWith('AliasTarget')) return 'aliasDnsName';

@@ -30,14 +30,23 @@ function reversedLabels(name: string): string {
  * Group a zone's record sets by name+type for the name list, latency groups marked with their
  * regions. Sorted as Route 53 lists names (apex first, then by reversed labels), then by type.
  */
-export function groupRecordSets(records: readonly ResourceRecordSet[], zoneName: string): RecordGroup[] {
+export function groupRecordSets(
+  records: readonly ResourceRecordSet[],
+  zoneName: string,
+): RecordGroup[] {
   const groups = new Map<string, RecordGroup>();
   for (const r of records) {
     const name = normalizeName(r.Name);
     const k = `${name}|${r.Type}`;
     let g = groups.get(k);
     if (!g) {
-      g = { name, type: r.Type, latencyCount: 0, regions: [], relative: relativeName(name, zoneName) };
+      g = {
+        name,
+        type: r.Type,
+        latencyCount: 0,
+        regions: [],
+        relative: relativeName(name, zoneName),
+      };
       groups.set(k, g);
     }
     if (r.Region) {
@@ -63,5 +72,7 @@ export function latencySetsOf(
   type: string,
 ): ResourceRecordSet[] {
   const n = normalizeName(name);
-  return records.filter((r) => r.Region !== undefined && r.Type === type && normalizeName(r.Name) === n);
+  return records.filter(
+    (r) => r.Region !== undefined && r.Type === type && normalizeName(r.Name) === n,
+  );
 }

@@ -1,0 +1,38 @@
+import { startTestServer, call } from '../src/server/test-server';
+import { ZoneListResponseSchema } from '../src/shared/zones';
+import { TestDnsAnswerQuerySchema } from '../src/shared/routing';
+import { createDnsAnswerer } from '../src/server/routes/test-dns-answer';
+import { loadGeo } from '../src/server/geo/load-geo';
+import { locateClient } from '../src/engine/client-location';
+import { normalizeName, isInZone } from '../src/engine/names';
+import { answerQuery } from '../src/engine/answer';
+const server = await startTestServer({ demo: true });
+const zone = ZoneListResponseSchema.parse((await call(server.base, 'GET', '/api/zones')).body)[0]?.id ?? '';
+const repo = server.repository;
+const geo = loadGeo();
+const answerer = createDnsAnswerer(repo, geo);
+const q = { recordname: 'api.example.com', recordtype: 'A', city: '2643743' };
+async function time(name: string, n: number, f: () => unknown) {
+  for (let i = 0; i < 1000; i++) await f();
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await f();
+  console.log(name.padEnd(20), (Number(process.hrtime.bigint() - t) / 1e3 / n).toFixed(2), 'µs');
+}
+const z = (await repo.getZone(zone))!;
+const parsed = TestDnsAnswerQuerySchema.parse(q);
+const sets = await repo.recordSetsByName(zone, 'api.example.com.');
+const loc = locateClient(parsed, geo);
+const client = loc.ok ? loc.location : null!;
+await time('zod', 20000, () => TestDnsAnswerQuerySchema.safeParse(q));
+await time('getZone', 20000, () => repo.getZone(zone));
+await time('locateClient', 20000, () => locateClient(parsed, geo));
+await time('normalizeName', 20000, () => normalizeName('api.example.com'));
+await time('isInZone', 20000, () => isInZone('api.example.com.', 'example.com'));
+await time('answerQuery', 20000, () => answerQuery({ zoneName: 'example.com', name: 'api.example.com.', type: 'A', recordSets: sets, client }));
+await time('answerer.answer', 20000, () => answerer.answer(z, parsed));
+const resp = await answerer.answer(z, parsed);
+await time('stringify', 20000, () => JSON.stringify(resp));
+await time('inject', 3000, () => server.app.inject({ method: 'GET', url: `/api/zones/${zone}/testdnsanswer?recordname=api.example.com&recordtype=A&city=2643743` }));
+await time('inject health', 3000, () => server.app.inject({ method: 'GET', url: `/api/health` }));
+await server.close();
+process.exit(0);

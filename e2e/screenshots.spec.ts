@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { api, demoZoneId, expect, openZone, recordTable, test } from './support';
+
+/**
+ * Full-page screenshots of the main views in light and dark, saved as test artifacts under
+ * test-results/screenshots/ for a person to look at. Each also checks the view is really there.
+ */
+
+const OUT = join('test-results', 'screenshots');
+mkdirSync(OUT, { recursive: true });
+const LISTING = join(import.meta.dirname, 'fixtures', 'route53-list-resource-record-sets.json');
+const BATCH = join(import.meta.dirname, 'fixtures', 'route53-change-batch.json');
+
+async function settleMap(page: Page) {
+  // The map is the other feature's; wait for its loaded flag when it gets there, but a screenshot
+  // of a failing map is still worth having.
+  await page
+    .locator('[data-testid="atlas-map"][data-map-loaded]')
+    .waitFor({ timeout: 20_000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(300);
+}
+
+async function shoot(page: Page, name: string, theme: string) {
+  await page.screenshot({ path: join(OUT, `${name}-${theme}.png`), fullPage: true });
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test.describe(`screenshots (${theme})`, () => {
+    test.use({ colorScheme: theme });
+
+    test('records, preview, form', async ({ page, request }) => {
+      const zoneId = await demoZoneId(request);
+      await openZone(page, zoneId, { name: 'app.example.com', type: 'A' });
+      await expect(recordTable(page).getByRole('row').filter({ hasText: 'oregon' })).toBeVisible();
+      expect(await page.evaluate(() => getComputedStyle(document.body).colorScheme)).toContain(
+        theme,
+      );
+      await settleMap(page);
+      await shoot(page, 'records', theme);
+
+      await openZone(page, zoneId, {
+        name: 'app.example.com',
+        type: 'A',
+        tab: 'preview',
+        city: '2643743',
+        cityLabel: 'London, GB',
+      });
+      await settleMap(page);
+      await shoot(page, 'preview-london', theme);
+
+      await openZone(page, zoneId, { name: 'app.example.com', type: 'A' });
+      await recordTable(page)
+        .getByRole('row')
+        .filter({ hasText: 'oregon' })
+        .getByRole('button', { name: /^Edit/ })
+        .click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Values').fill('192.0.2.10\n999.1.1.1');
+      await expect(dialog.getByText('"999.1.1.1" is not a valid IPv4 address')).toBeVisible();
+      await shoot(page, 'record-form-error', theme);
+      await dialog.getByRole('combobox', { name: 'Region' }).fill('ap-');
+      await expect(
+        dialog.getByRole('listbox', { name: 'Region options' }).getByRole('option').first(),
+      ).toBeVisible();
+      await shoot(page, 'region-picker', theme);
+    });
+
+    test('import diff, empty zone', async ({ page, request, zone }) => {
+      await openZone(page, zone.id);
+      await expect(page.getByText(`${zone.name} has no records yet`)).toBeVisible();
+      await settleMap(page);
+      await shoot(page, 'empty-zone', theme);
+
+      const rename = (text: string) => text.replaceAll('shop.example.net', zone.name);
+      const listing = JSON.parse(rename(await readFile(LISTING, 'utf8')));
+      await api(request).change(zone.id, {
+        Changes: listing.ResourceRecordSets.filter(
+          (r: { Type: string }) => r.Type !== 'NS' && r.Type !== 'SOA',
+        ).map((r: object) => ({ Action: 'CREATE', ResourceRecordSet: r })),
+      });
+      await openZone(page, zone.id, { tab: 'import-export' });
+      await page
+        .getByLabel('Route 53 JSON', { exact: true })
+        .fill(rename(await readFile(BATCH, 'utf8')));
+      await expect(page.getByRole('button', { name: 'Apply 3 changes' })).toBeEnabled();
+      await settleMap(page);
+      await shoot(page, 'import-diff', theme);
+    });
+  });
+}
