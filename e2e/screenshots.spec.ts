@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -8,9 +7,6 @@ import { api, demoZoneId, expect, openZone, recordTable, test } from './support'
  * Full-page screenshots of the main views in light and dark, saved as test artifacts under
  * test-results/screenshots/ for a person to look at. Each also checks the view is really there.
  */
-
-const OUT = join('test-results', 'screenshots');
-mkdirSync(OUT, { recursive: true });
 const LISTING = join(import.meta.dirname, 'fixtures', 'route53-list-resource-record-sets.json');
 const BATCH = join(import.meta.dirname, 'fixtures', 'route53-change-batch.json');
 
@@ -25,7 +21,8 @@ async function settleMap(page: Page) {
 }
 
 async function shoot(page: Page, name: string, theme: string) {
-  await page.screenshot({ path: join(OUT, `${name}-${theme}.png`), fullPage: true });
+  const dir = join(test.info().project.outputDir, 'screenshots');
+  await page.screenshot({ path: join(dir, `${name}-${theme}.png`), fullPage: true });
 }
 
 for (const theme of ['light', 'dark'] as const) {

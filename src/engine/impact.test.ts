@@ -92,7 +92,11 @@ describe('computeImpact', () => {
   });
 
   it('adding a record reports flows into the new region, and the inverse flows back', () => {
-    const withTokyo = [OREGON, SINGAPORE, latencyA('app.example.com', 'tokyo', 'ap-northeast-1', '192.0.2.30')];
+    const withTokyo = [
+      OREGON,
+      SINGAPORE,
+      latencyA('app.example.com', 'tokyo', 'ap-northeast-1', '192.0.2.30'),
+    ];
     const add = computeImpact({ before: [OREGON, SINGAPORE], after: withTokyo, cities: CITIES });
     expect(add.names[0]?.flows).toEqual([
       { from: 'ap-southeast-1', to: 'ap-northeast-1', cities: 1, population: 8_336_599 },
@@ -140,7 +144,10 @@ describe('computeImpact', () => {
       Name: 'APP.example.com',
       ResourceRecords: [{ Value: '192.0.2.12' }, { Value: '192.0.2.10' }],
     };
-    const original = { ...OREGON, ResourceRecords: [{ Value: '192.0.2.10' }, { Value: '192.0.2.12' }] };
+    const original = {
+      ...OREGON,
+      ResourceRecords: [{ Value: '192.0.2.10' }, { Value: '192.0.2.12' }],
+    };
     const txt: ResourceRecordSet = {
       Name: 'app.example.com.',
       Type: 'TXT',
@@ -164,7 +171,9 @@ describe('computeImpact', () => {
   });
 
   it('caps the names evaluated and says how many were left out', () => {
-    const before = ['a', 'b', 'c'].map((n) => latencyA(`${n}.example.com.`, 'o', 'us-west-2', '192.0.2.1'));
+    const before = ['a', 'b', 'c'].map((n) =>
+      latencyA(`${n}.example.com.`, 'o', 'us-west-2', '192.0.2.1'),
+    );
     const impact = computeImpact({ before, after: [], cities: CITIES, maxNames: 2 });
     expect(impact.names.map((n) => n.name)).toEqual(['a.example.com.', 'b.example.com.']);
     expect(impact.omittedNames).toBe(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type PlannedChange, planChangeBatch } from './change-batch';
 import { applyPlanToRecordSets } from './impact';
 import { sortRecordSets } from './listing';
-import { invertPlan } from './rollback';
+import { invertPlan, rollbackConflicts } from './rollback';
 import type { ChangeBatch, ResourceRecordSet } from './types';
 
 function latencyA(setIdentifier: string, region: string, value: string, ttl = 60) {
@@ -72,7 +72,10 @@ describe('invertPlan', () => {
       {
         Changes: [
           { Action: 'DELETE', ResourceRecordSet: OREGON },
-          { Action: 'CREATE', ResourceRecordSet: { ...OREGON, ResourceRecords: [{ Value: '192.0.2.99' }] } },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { ...OREGON, ResourceRecords: [{ Value: '192.0.2.99' }] },
+          },
         ],
       },
     ],
@@ -94,5 +97,44 @@ describe('invertPlan', () => {
     const backward = plan(changed, invertPlan(forward));
     // ... and brings every set back as it was.
     expect(sortRecordSets(applyPlanToRecordSets(changed, backward))).toEqual(sortRecordSets(zone));
+  });
+});
+
+describe('rollbackConflicts', () => {
+  const moved = { ...OREGON, TTL: 300 };
+  const steps = () =>
+    plan([OREGON, SINGAPORE], {
+      Changes: [
+        { Action: 'UPSERT', ResourceRecordSet: moved },
+        { Action: 'DELETE', ResourceRecordSet: SINGAPORE },
+        { Action: 'CREATE', ResourceRecordSet: TOKYO },
+      ],
+    });
+
+  it('finds none when the zone still holds what the batch wrote', () => {
+    expect(rollbackConflicts(steps(), [moved, TOKYO])).toEqual([]);
+    // Values in another order are the same set.
+    expect(rollbackConflicts(steps(), [moved, { ...TOKYO, Name: 'APP.example.com' }])).toEqual([]);
+  });
+
+  it('names each set changed, deleted or re-created since, by its index in the inverse batch', () => {
+    const errors = rollbackConflicts(steps(), [
+      { ...moved, ResourceRecords: [{ Value: '192.0.2.99' }] },
+      SINGAPORE,
+    ]);
+    // The inverse batch is [DELETE tokyo, CREATE singapore, UPSERT oregon].
+    expect(errors).toEqual([
+      {
+        change: 2,
+        field: 'ResourceRecordSet.ResourceRecords',
+        message: expect.stringContaining('app.example.com A (set "oregon") was changed after'),
+      },
+      { change: 1, field: 'ResourceRecordSet', message: expect.stringContaining('created again') },
+      {
+        change: 0,
+        field: 'ResourceRecordSet',
+        message: expect.stringContaining('was deleted after'),
+      },
+    ]);
   });
 });

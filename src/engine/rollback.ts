@@ -1,5 +1,6 @@
 import type { PlannedChange } from './change-batch';
-import type { Change, ChangeBatch } from './types';
+import { displayName, recordSetKey, recordSetMismatch } from './names';
+import type { Change, ChangeBatch, ChangeError, ResourceRecordSet } from './types';
 
 /**
  * The change batch that undoes an applied one, from its plan (the stored before/after of each
@@ -20,4 +21,56 @@ export function invertPlan(plan: readonly PlannedChange[], comment?: string): Ch
     }
   }
   return comment === undefined ? { Changes: changes } : { Comment: comment, Changes: changes };
+}
+
+function describeSet(r: ResourceRecordSet): string {
+  const id = r.SetIdentifier === undefined ? '' : ` (set ${JSON.stringify(r.SetIdentifier)})`;
+  return `${displayName(r.Name)} ${r.Type}${id}`;
+}
+
+/**
+ * Why the inverse of `plan` would not restore the zone as the batch found it: a set the batch
+ * wrote has changed or gone since, or a set it deleted exists again. `current` holds the sets
+ * stored now at the plan's names (more is fine). `change` indexes the invertPlan batch, so the
+ * errors line up with it. [] means the rollback is exact.
+ */
+export function rollbackConflicts(
+  plan: readonly PlannedChange[],
+  current: readonly ResourceRecordSet[],
+): ChangeError[] {
+  const now = new Map<string, ResourceRecordSet>();
+  for (const r of current) now.set(recordSetKey(r), r);
+  const errors: ChangeError[] = [];
+  plan.forEach((step, i) => {
+    const change = plan.length - 1 - i;
+    const written = step.after;
+    if (written) {
+      const stored = now.get(recordSetKey(written));
+      if (!stored) {
+        errors.push({
+          change,
+          field: 'ResourceRecordSet',
+          message: `${describeSet(written)} was deleted after this change; there is nothing to roll back`,
+        });
+        return;
+      }
+      const differs = recordSetMismatch(stored, written);
+      if (differs !== null) {
+        errors.push({
+          change,
+          field: `ResourceRecordSet.${differs}`,
+          message: `${describeSet(written)} was changed after this change (${differs} differs); rolling back would overwrite that later change`,
+        });
+      }
+      return;
+    }
+    if (step.before && now.has(recordSetKey(step.before))) {
+      errors.push({
+        change,
+        field: 'ResourceRecordSet',
+        message: `${describeSet(step.before)} was created again after this change deleted it`,
+      });
+    }
+  });
+  return errors;
 }

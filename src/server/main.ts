@@ -66,7 +66,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DatabaseUrlError || (err instanceof Error && err.message.startsWith('PORT'))) {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+    console.error(
+      `latency-atlas: cannot listen on ${process.env.HOST || '127.0.0.1'}:${process.env.PORT || 8080} (${String(code)}); set PORT or HOST`,
+    );
+  } else if (
+    err instanceof DatabaseUrlError ||
+    (err instanceof Error && err.message.startsWith('PORT'))
+  ) {
     console.error(`latency-atlas: ${err.message}`);
   } else {
     console.error('latency-atlas: failed to start', err);

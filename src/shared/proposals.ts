@@ -28,7 +28,13 @@ export const REVIEW_ERROR_CODES = [
 ] as const;
 export type ReviewErrorCode = (typeof REVIEW_ERROR_CODES)[number];
 
-export const PROPOSAL_STATUSES = ['pending', 'approved', 'rejected', 'applied', 'superseded'] as const;
+export const PROPOSAL_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'applied',
+  'superseded',
+] as const;
 export const ProposalStatusSchema = z.enum(PROPOSAL_STATUSES).meta({
   id: 'ProposalStatus',
   description:

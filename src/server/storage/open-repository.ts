@@ -4,6 +4,9 @@ import type { Repository } from './repository';
 import { openSqliteDatabase } from './sqlite/open-sqlite-database';
 import { SqliteRepository } from './sqlite/sqlite-repository';
 
+/** DATABASE_URL when the environment sets none (`npm start`, `npm run token`). */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/latency-atlas.db';
+
 /** DATABASE_URL could not be used; the message says what to write instead. */
 export class DatabaseUrlError extends Error {}
 

@@ -100,7 +100,12 @@ export function describeReviewStorageContract(
           { name: 'alice', role: 'editor', hash },
           { actor: 'admin' },
         );
-        expect(token).toMatchObject({ name: 'alice', role: 'editor', revokedAt: null, lastUsedAt: null });
+        expect(token).toMatchObject({
+          name: 'alice',
+          role: 'editor',
+          revokedAt: null,
+          lastUsedAt: null,
+        });
         expect(token.id).toMatch(/^T[0-9A-Z]{20}$/);
         expect(await repo.listApiTokens()).toEqual([token]);
         expect(JSON.stringify(await repo.listApiTokens())).not.toContain(hash);
@@ -134,21 +139,33 @@ export function describeReviewStorageContract(
       });
 
       it('sets a token secret from configuration: creates, rotates, un-revokes', async () => {
-        const first = await repo.setApiTokenSecret({ name: 'ci', role: 'admin', hash: hashOf('one') });
+        const first = await repo.setApiTokenSecret({
+          name: 'ci',
+          role: 'admin',
+          hash: hashOf('one'),
+        });
         expect(await repo.findApiTokenByHash(hashOf('one'))).toMatchObject({ id: first.id });
         // Same secret again: nothing changes, nothing audited.
         const auditBefore = (await repo.listAudit()).length;
         await repo.setApiTokenSecret({ name: 'ci', role: 'admin', hash: hashOf('one') });
         expect((await repo.listAudit()).length).toBe(auditBefore);
         await repo.revokeApiToken('ci');
-        const rotated = await repo.setApiTokenSecret({ name: 'ci', role: 'admin', hash: hashOf('two') });
+        const rotated = await repo.setApiTokenSecret({
+          name: 'ci',
+          role: 'admin',
+          hash: hashOf('two'),
+        });
         expect(rotated).toMatchObject({ id: first.id, revokedAt: null });
         expect(await repo.findApiTokenByHash(hashOf('one'))).toBeNull();
         expect(await repo.findApiTokenByHash(hashOf('two'))).toMatchObject({ name: 'ci' });
       });
 
       it('records last use', async () => {
-        const token = await repo.createApiToken({ name: 'carol', role: 'viewer', hash: hashOf('c') });
+        const token = await repo.createApiToken({
+          name: 'carol',
+          role: 'viewer',
+          hash: hashOf('c'),
+        });
         await repo.touchApiToken(token.id);
         const [listed] = await repo.listApiTokens();
         expect(listed?.lastUsedAt).toEqual(expect.any(String));
@@ -179,12 +196,21 @@ export function describeReviewStorageContract(
           { author: 'bob', expectedVersion: 1, impact: IMPACT },
         );
         if (!second.ok) throw new Error('refused');
-        expect(second.change).toMatchObject({ version: 2, author: 'bob', appliedBy: 'bob', impact: IMPACT });
+        expect(second.change).toMatchObject({
+          version: 2,
+          author: 'bob',
+          appliedBy: 'bob',
+          impact: IMPACT,
+        });
         const third = await repo.applyChangeBatch(zone.id, { Changes: [create(OTHER)] });
         if (!third.ok) throw new Error('refused');
 
         const before = await repo.listRecordSets(zone.id);
-        const stale = repo.applyChangeBatch(zone.id, { Changes: [create(TOKYO)] }, { expectedVersion: 1 });
+        const stale = repo.applyChangeBatch(
+          zone.id,
+          { Changes: [create(TOKYO)] },
+          { expectedVersion: 1 },
+        );
         await expect(stale).rejects.toBeInstanceOf(StaleZoneVersionError);
         const err = (await stale.catch((e: unknown) => e)) as StaleZoneVersionError;
         expect(err).toMatchObject({ expectedVersion: 1, currentVersion: 3 });
@@ -201,15 +227,24 @@ export function describeReviewStorageContract(
           { author: 'alice', appliedBy: 'bob', impact: IMPACT },
         );
         const [latest, seed] = await repo.listChanges(zone.id);
-        expect(latest).toMatchObject({ author: 'alice', appliedBy: 'bob', impact: IMPACT, proposalId: null });
+        expect(latest).toMatchObject({
+          author: 'alice',
+          appliedBy: 'bob',
+          impact: IMPACT,
+          proposalId: null,
+        });
         expect(seed).toMatchObject({ author: 'admin', impact: null });
-        expect((await repo.listChanges(zone.id, { sinceVersion: 1 })).map((c) => c.version)).toEqual([2]);
+        expect(
+          (await repo.listChanges(zone.id, { sinceVersion: 1 })).map((c) => c.version),
+        ).toEqual([2]);
       });
 
       it('returns one applied batch with its plan (for rollback)', async () => {
         const zone = await zoneWith([OREGON]);
         const moved = { ...OREGON, TTL: 300 };
-        const result = await repo.applyChangeBatch(zone.id, { Changes: [upsert(moved), create(TOKYO)] });
+        const result = await repo.applyChangeBatch(zone.id, {
+          Changes: [upsert(moved), create(TOKYO)],
+        });
         if (!result.ok) throw new Error('refused');
         const change = await repo.getChange(zone.id, result.change.id);
         expect(change?.plan).toEqual([
@@ -232,7 +267,12 @@ export function describeReviewStorageContract(
           recordsAtNames: [OREGON, SINGAPORE],
         });
         const bad = await repo.previewChangeBatch(zone.id, { Changes: [create(OREGON)] });
-        expect(bad).toMatchObject({ ok: false, version: 1, errors: [{ change: 0 }] });
+        expect(bad).toMatchObject({
+          ok: false,
+          version: 1,
+          errors: [{ change: 0 }],
+          recordsAtNames: [OREGON, SINGAPORE],
+        });
         expect(await repo.listRecordSets(zone.id)).toHaveLength(3);
         expect(await repo.listAudit()).toEqual(auditBefore);
         await expect(
@@ -274,7 +314,12 @@ export function describeReviewStorageContract(
         const zone = await zoneWith([OREGON]);
         const result = await repo.createProposal(
           zone.id,
-          { Changes: [create(OREGON), create(latencyA('app.example.com.', 'x', 'us-west-2', '999.1.1.1'))] },
+          {
+            Changes: [
+              create(OREGON),
+              create(latencyA('app.example.com.', 'x', 'us-west-2', '999.1.1.1')),
+            ],
+          },
           { author: 'alice' },
         );
         expect(result.ok).toBe(false);
@@ -285,21 +330,40 @@ export function describeReviewStorageContract(
 
       it('lists newest first, filtered by status', async () => {
         const zone = await zoneWith([OREGON]);
-        const a = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
-        const b = await repo.createProposal(zone.id, { Changes: [create(TOKYO)] }, { author: 'alice' });
+        const a = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
+        const b = await repo.createProposal(
+          zone.id,
+          { Changes: [create(TOKYO)] },
+          { author: 'alice' },
+        );
         if (!a.ok || !b.ok) throw new Error('refused');
-        await repo.decideProposal(a.proposal.id, { status: 'rejected', actor: 'bob', reason: 'no' });
-        expect((await repo.listProposals(zone.id)).map((p) => p.id)).toEqual([b.proposal.id, a.proposal.id]);
-        expect((await repo.listProposals(zone.id, { status: 'pending' })).map((p) => p.id)).toEqual([
+        await repo.decideProposal(a.proposal.id, {
+          status: 'rejected',
+          actor: 'bob',
+          reason: 'no',
+        });
+        expect((await repo.listProposals(zone.id)).map((p) => p.id)).toEqual([
           b.proposal.id,
+          a.proposal.id,
         ]);
+        expect((await repo.listProposals(zone.id, { status: 'pending' })).map((p) => p.id)).toEqual(
+          [b.proposal.id],
+        );
         const [rejected] = await repo.listProposals(zone.id, { status: 'rejected' });
         expect(rejected).toMatchObject({ decidedBy: 'bob', reason: 'no', status: 'rejected' });
       });
 
       it('approval: not by the author, only while pending', async () => {
         const zone = await zoneWith([OREGON]);
-        const r = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const r = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!r.ok) throw new Error('refused');
         const id = r.proposal.id;
         await expect(
@@ -346,7 +410,11 @@ export function describeReviewStorageContract(
       it('requires approval when the zone says so', async () => {
         const zone = await zoneWith([OREGON]);
         await repo.updateZoneSettings(zone.id, { requireApproval: true });
-        const r = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const r = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!r.ok) throw new Error('refused');
         await expect(repo.applyProposal(r.proposal.id, { actor: 'alice' })).rejects.toBeInstanceOf(
           ApprovalRequiredError,
@@ -359,7 +427,11 @@ export function describeReviewStorageContract(
 
       it('refuses a stale base, then rebases and applies', async () => {
         const zone = await zoneWith([OREGON]);
-        const r = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const r = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!r.ok) throw new Error('refused');
         const moved = await repo.applyChangeBatch(
           zone.id,
@@ -371,33 +443,52 @@ export function describeReviewStorageContract(
           .applyProposal(r.proposal.id, { actor: 'bob' })
           .catch((e: unknown) => e);
         expect(stale).toBeInstanceOf(StaleZoneVersionError);
-        expect((stale as StaleZoneVersionError).changedSince.map((c) => c.id)).toEqual([moved.change.id]);
+        expect((stale as StaleZoneVersionError).changedSince.map((c) => c.id)).toEqual([
+          moved.change.id,
+        ]);
         expect((await repo.getProposal(r.proposal.id))?.status).toBe('pending');
 
         const rebased = await repo.rebaseProposal(r.proposal.id, { actor: 'alice' });
-        expect(rebased).toMatchObject({ ok: true, proposal: { baseVersion: 2, status: 'pending' } });
+        expect(rebased).toMatchObject({
+          ok: true,
+          proposal: { baseVersion: 2, status: 'pending' },
+        });
         const { change } = await repo.applyProposal(r.proposal.id, { actor: 'bob' });
         expect(change.version).toBe(3);
       });
 
       it('rebase keeps an approval only when the diff and its name are unchanged', async () => {
         const zone = await zoneWith([OREGON]);
-        const a = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const a = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!a.ok) throw new Error('refused');
         await repo.decideProposal(a.proposal.id, { status: 'approved', actor: 'bob' });
         await repo.applyChangeBatch(zone.id, { Changes: [create(OTHER)] }); // another name
         const kept = await repo.rebaseProposal(a.proposal.id, { actor: 'alice' });
-        expect(kept).toMatchObject({ ok: true, proposal: { status: 'approved', decidedBy: 'bob', baseVersion: 2 } });
+        expect(kept).toMatchObject({
+          ok: true,
+          proposal: { status: 'approved', decidedBy: 'bob', baseVersion: 2 },
+        });
 
         await repo.applyChangeBatch(zone.id, { Changes: [create(TOKYO)] }); // the same name
         const reset = await repo.rebaseProposal(a.proposal.id, { actor: 'alice' });
-        expect(reset).toMatchObject({ ok: true, proposal: { status: 'pending', decidedBy: null, baseVersion: 3 } });
+        expect(reset).toMatchObject({
+          ok: true,
+          proposal: { status: 'pending', decidedBy: null, baseVersion: 3 },
+        });
         if (reset.ok) expect(reset.proposal.baseRecords).toEqual([OREGON, TOKYO]);
       });
 
       it('rebase that no longer validates changes nothing and says why', async () => {
         const zone = await zoneWith([OREGON]);
-        const r = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const r = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!r.ok) throw new Error('refused');
         await repo.applyChangeBatch(zone.id, { Changes: [create(SINGAPORE)] });
         const result = await repo.rebaseProposal(r.proposal.id, { actor: 'alice' });
@@ -407,7 +498,11 @@ export function describeReviewStorageContract(
 
       it('a new proposal can supersede an open one', async () => {
         const zone = await zoneWith([OREGON]);
-        const old = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const old = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!old.ok) throw new Error('refused');
         const next = await repo.createProposal(
           zone.id,
@@ -420,14 +515,30 @@ export function describeReviewStorageContract(
           supersededBy: next.proposal.id,
         });
         await expect(
-          repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, {
-            author: 'alice',
-            supersedes: old.proposal.id,
-          }),
+          repo.createProposal(
+            zone.id,
+            { Changes: [create(SINGAPORE)] },
+            {
+              author: 'alice',
+              supersedes: old.proposal.id,
+            },
+          ),
         ).rejects.toBeInstanceOf(ProposalStateError);
         await expect(repo.applyProposal(old.proposal.id, { actor: 'bob' })).rejects.toBeInstanceOf(
           ProposalStateError,
         );
+      });
+
+      it('refuses to create a proposal against a version the zone has left', async () => {
+        const zone = await zoneWith([OREGON]);
+        await expect(
+          repo.createProposal(
+            zone.id,
+            { Changes: [create(SINGAPORE)] },
+            { author: 'alice', expectedVersion: 0 },
+          ),
+        ).rejects.toBeInstanceOf(StaleZoneVersionError);
+        expect(await repo.listProposals(zone.id)).toEqual([]);
       });
 
       it('remembers the change a rollback proposal undoes', async () => {
@@ -444,13 +555,20 @@ export function describeReviewStorageContract(
     describe('audit log', () => {
       it('records every write with who, what, when and subject, newest first', async () => {
         const zone = await zoneWith([OREGON]);
-        const r = await repo.createProposal(zone.id, { Changes: [create(SINGAPORE)] }, { author: 'alice' });
+        const r = await repo.createProposal(
+          zone.id,
+          { Changes: [create(SINGAPORE)] },
+          { author: 'alice' },
+        );
         if (!r.ok) throw new Error('refused');
         await repo.decideProposal(r.proposal.id, { status: 'approved', actor: 'bob' });
         const { change } = await repo.applyProposal(r.proposal.id, { actor: 'carol' });
         await repo.updateZoneSettings(zone.id, { requireApproval: true }, { actor: 'admin' });
         await repo.setHealth('hc-1', false, { actor: 'dave' });
-        await repo.createApiToken({ name: 'erin', role: 'viewer', hash: hashOf('e') }, { actor: 'admin' });
+        await repo.createApiToken(
+          { name: 'erin', role: 'viewer', hash: hashOf('e') },
+          { actor: 'admin' },
+        );
 
         const entries = await repo.listAudit();
         expect(entries.map((e) => [e.actor, e.action, e.subject])).toEqual([
@@ -465,7 +583,11 @@ export function describeReviewStorageContract(
           ['admin', 'zone.created', 'example.com'],
         ]);
         for (const e of entries) expect(new Date(e.at).toISOString()).toBe(e.at);
-        expect(entries[4]?.details).toMatchObject({ author: 'alice', proposalId: r.proposal.id, version: 2 });
+        expect(entries[4]?.details).toMatchObject({
+          author: 'alice',
+          proposalId: r.proposal.id,
+          version: 2,
+        });
         const ids = entries.map((e) => e.id);
         expect(ids).toEqual([...ids].sort((a, b) => b - a));
       });
@@ -475,13 +597,21 @@ export function describeReviewStorageContract(
         const other = await repo.createZone('other.example', { actor: 'admin' });
         const all = await repo.listAudit({ zoneId: zone.id });
         expect(all.map((e) => e.action)).toEqual(['changes.applied', 'zone.created']);
-        expect((await repo.listAudit({ zoneId: other.id })).map((e) => e.action)).toEqual(['zone.created']);
+        expect((await repo.listAudit({ zoneId: other.id })).map((e) => e.action)).toEqual([
+          'zone.created',
+        ]);
         expect(await repo.listAudit({ zoneId: zone.id, limit: 1 })).toEqual(all.slice(0, 1));
-        expect(await repo.listAudit({ zoneId: zone.id, beforeId: all[0]?.id })).toEqual(all.slice(1));
+        expect(await repo.listAudit({ zoneId: zone.id, beforeId: all[0]?.id })).toEqual(
+          all.slice(1),
+        );
 
         await repo.deleteZone(zone.id, { force: true, actor: 'admin' });
         const after = await repo.listAudit({ zoneId: zone.id });
-        expect(after.map((e) => e.action)).toEqual(['zone.deleted', 'changes.applied', 'zone.created']);
+        expect(after.map((e) => e.action)).toEqual([
+          'zone.deleted',
+          'changes.applied',
+          'zone.created',
+        ]);
         expect(after[0]?.details).toMatchObject({ force: true });
       });
 

@@ -2,6 +2,9 @@ import type { PlannedChange } from '../../engine/change-batch';
 import type { Impact } from '../../engine/impact';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../engine/types';
 import type { Role } from '../../shared/auth';
+import type { ProposalStatus } from '../../shared/proposals';
+
+export type { ProposalStatus };
 
 /**
  * The storage contract. SQLite implements it today; a PostgreSQL implementation
@@ -66,7 +69,13 @@ export type PreviewResult =
       /** Every stored set at the names the batch touches (all types), before the batch. */
       recordsAtNames: ResourceRecordSet[];
     }
-  | { ok: false; version: number; errors: ChangeError[] };
+  | {
+      ok: false;
+      version: number;
+      errors: ChangeError[];
+      /** The stored sets the engine looked at before finding the errors. */
+      recordsAtNames: ResourceRecordSet[];
+    };
 
 export interface ApplyOptions {
   /** Token name of whoever made the batch (the proposal's author for a proposal). */
@@ -83,15 +92,6 @@ export interface ApplyOptions {
 export interface ActorOptions {
   actor?: string | null;
 }
-
-export const PROPOSAL_STATUSES = [
-  'pending',
-  'approved',
-  'rejected',
-  'applied',
-  'superseded',
-] as const;
-export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** A change batch that is stored but not live, waiting for review. */
 export interface Proposal {
@@ -119,7 +119,9 @@ export interface Proposal {
   supersededBy: string | null;
 }
 
-export type ProposalResult = { ok: true; proposal: Proposal } | { ok: false; errors: ChangeError[] };
+export type ProposalResult =
+  | { ok: true; proposal: Proposal }
+  | { ok: false; errors: ChangeError[] };
 
 export interface ZoneSettings {
   /** Apply only proposals approved by someone other than their author; direct writes: admin only. */
@@ -304,7 +306,13 @@ export interface Repository {
   createProposal(
     zoneId: string,
     batch: ChangeBatch,
-    opts: { author: string; rollbackOf?: string | null; supersedes?: string | null },
+    opts: {
+      author: string;
+      rollbackOf?: string | null;
+      supersedes?: string | null;
+      /** Refuse (StaleZoneVersionError) unless the zone is still at this version. */
+      expectedVersion?: number;
+    },
   ): Promise<ProposalResult>;
   getProposal(proposalId: string): Promise<Proposal | null>;
   /** Newest first; [] for an unknown zone. */

@@ -382,7 +382,7 @@ export class SqliteRepository implements Repository {
     batch: ChangeBatch,
   ):
     | { ok: true; plan: PlannedChange[]; recordsAtNames: ResourceRecordSet[] }
-    | { ok: false; errors: ChangeError[] } {
+    | { ok: false; errors: ChangeError[]; recordsAtNames: ResourceRecordSet[] } {
     // The engine asks for the sets at each name+type the batch touches; load each name once.
     const byName = new Map<string, ResourceRecordSet[]>();
     const existing = (name: string, type: string): ResourceRecordSet[] => {
@@ -395,12 +395,9 @@ export class SqliteRepository implements Repository {
       return sets.filter((s) => s.Type === type);
     };
     const result = planChangeBatch(zone.name, batch, existing);
-    if (!result.ok) return { ok: false, errors: result.errors };
-    return {
-      ok: true,
-      plan: normalizePlan(result.plan),
-      recordsAtNames: sortRecordSets([...byName.values()].flat()),
-    };
+    const recordsAtNames = sortRecordSets([...byName.values()].flat());
+    if (!result.ok) return { ok: false, errors: result.errors, recordsAtNames };
+    return { ok: true, plan: normalizePlan(result.plan), recordsAtNames };
   }
 
   async previewChangeBatch(zoneId: string, batch: ChangeBatch): Promise<PreviewResult> {
@@ -409,7 +406,14 @@ export class SqliteRepository implements Repository {
       const zone = this.sql.getZone.get(zoneId);
       if (!zone) throw new ZoneNotFoundError(zoneId);
       const planned = this.planNow(zone, batch);
-      if (!planned.ok) return { ok: false, version: zone.version, errors: planned.errors };
+      if (!planned.ok) {
+        return {
+          ok: false,
+          version: zone.version,
+          errors: planned.errors,
+          recordsAtNames: planned.recordsAtNames,
+        };
+      }
       return {
         ok: true,
         version: zone.version,
@@ -566,7 +570,12 @@ export class SqliteRepository implements Repository {
       if (!this.sql.getZone.get(zoneId)) throw new ZoneNotFoundError(zoneId);
       const actor = opts.actor ?? null;
       const before = this.sql.requireApproval.get(zoneId) === 1;
-      this.sql.upsertSettings.run(zoneId, settings.requireApproval ? 1 : 0, this.timestamp(), actor);
+      this.sql.upsertSettings.run(
+        zoneId,
+        settings.requireApproval ? 1 : 0,
+        this.timestamp(),
+        actor,
+      );
       this.audit({
         actor,
         action: 'settings.updated',
@@ -581,11 +590,19 @@ export class SqliteRepository implements Repository {
   async createProposal(
     zoneId: string,
     batch: ChangeBatch,
-    opts: { author: string; rollbackOf?: string | null; supersedes?: string | null },
+    opts: {
+      author: string;
+      rollbackOf?: string | null;
+      supersedes?: string | null;
+      expectedVersion?: number;
+    },
   ): Promise<ProposalResult> {
     return this.write((): ProposalResult => {
       const zone = this.sql.getZone.get(zoneId);
       if (!zone) throw new ZoneNotFoundError(zoneId);
+      if (opts.expectedVersion !== undefined && zone.version !== opts.expectedVersion) {
+        throw this.staleError(zone, opts.expectedVersion);
+      }
       const planned = this.planNow(zone, batch);
       if (!planned.ok) return { ok: false, errors: planned.errors };
       const now = this.timestamp();
@@ -663,7 +680,8 @@ export class SqliteRepository implements Repository {
     return this.write(() => {
       const proposal = this.loadProposal(proposalId);
       const verb = decision.status;
-      if (proposal.status !== 'pending') throw new ProposalStateError(proposalId, proposal.status, verb);
+      if (proposal.status !== 'pending')
+        throw new ProposalStateError(proposalId, proposal.status, verb);
       if (verb === 'approved' && decision.actor === proposal.author) {
         throw new SelfApprovalError(proposalId, proposal.author);
       }
@@ -842,7 +860,13 @@ export class SqliteRepository implements Repository {
           revokedAt: null,
           lastUsedAt: null,
         };
-        this.sql.insertToken.run(created.id, created.name, created.role, created.hash, created.createdAt);
+        this.sql.insertToken.run(
+          created.id,
+          created.name,
+          created.role,
+          created.hash,
+          created.createdAt,
+        );
         this.audit({
           actor: opts.actor ?? null,
           action: 'token.created',
@@ -1079,9 +1103,7 @@ function prepareStatements(db: Database) {
     resetToken: db.prepare<[string, string, string]>(
       'UPDATE api_tokens SET hash = ?, role = ?, revoked_at = NULL WHERE id = ?',
     ),
-    touchToken: db.prepare<[string, string]>(
-      'UPDATE api_tokens SET last_used_at = ? WHERE id = ?',
-    ),
+    touchToken: db.prepare<[string, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
     insertAudit: db
       .prepare<[string, string | null, string, string | null, string | null, string], number>(
         `INSERT INTO audit_log (at, actor, action, zone_id, subject, details_json)

@@ -28,6 +28,17 @@ function valuesText(r: ResourceRecordSet): string {
   return r.TTL !== undefined ? `${v} (TTL ${r.TTL})` : v;
 }
 
+function IdentityCell({ r }: { r: ResourceRecordSet }) {
+  return (
+    <td>
+      <div className="diff-id-name">{displayName(r.Name)}</div>
+      <div className="diff-id-meta">
+        {[r.Type, r.SetIdentifier, r.Region].filter(Boolean).join(' · ')}
+      </div>
+    </td>
+  );
+}
+
 function identity(r: ResourceRecordSet): string {
   return `${displayName(r.Name)} ${r.Type}${r.SetIdentifier ? ` · ${r.SetIdentifier}` : ''}${r.Region ? ` · ${r.Region}` : ''}`;
 }
@@ -336,7 +347,7 @@ function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
                   <td>
                     <span className="diff-chip diff-added">added</span>
                   </td>
-                  <td className="mono">{identity(r)}</td>
+                  <IdentityCell r={r} />
                   <td className="muted">—</td>
                   <td className="mono">{valuesText(r)}</td>
                 </tr>
@@ -346,7 +357,7 @@ function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
                   <td>
                     <span className="diff-chip diff-changed">changed</span>
                   </td>
-                  <td className="mono">{identity(after)}</td>
+                  <IdentityCell r={after} />
                   <td className="mono diff-before">{valuesText(before)}</td>
                   <td className="mono">{valuesText(after)}</td>
                 </tr>
@@ -356,7 +367,7 @@ function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
                   <td>
                     <span className="diff-chip diff-removed">deleted</span>
                   </td>
-                  <td className="mono">{identity(r)}</td>
+                  <IdentityCell r={r} />
                   <td className="mono diff-before">{valuesText(r)}</td>
                   <td className="muted">—</td>
                 </tr>

@@ -64,7 +64,10 @@ const CATCHMENT_CORNERS: [[number, number], [number, number], [number, number], 
  * loaded when the operator zooms in far enough to see the difference.
  */
 export type BasemapDetail = '110m' | '50m';
-const BASEMAP_URL: Record<BasemapDetail, string> = { '110m': countries110mUrl, '50m': countries50mUrl };
+const BASEMAP_URL: Record<BasemapDetail, string> = {
+  '110m': countries110mUrl,
+  '50m': countries50mUrl,
+};
 /** Zoom from which the 1:50M basemap replaces the 1:110M one. */
 const DETAIL_ZOOM = 2.5;
 
@@ -207,7 +210,8 @@ export class AtlasMapView {
     });
     this.map.on('moveend', () => this.scheduleLabelPlacement());
     this.map.on('zoomend', () => {
-      if (this.ready && this.detail === '110m' && this.map.getZoom() >= DETAIL_ZOOM) this.upgradeBasemap();
+      if (this.ready && this.detail === '110m' && this.map.getZoom() >= DETAIL_ZOOM)
+        this.upgradeBasemap();
     });
     this.map.on('resize', () => this.scheduleLabelPlacement());
     // Render-time errors (none expected: every source is local) are logged, not fatal.
@@ -243,7 +247,8 @@ export class AtlasMapView {
         if (this.destroyed) return;
         this.applyBasemap(b);
         this.container.dataset.basemapDetail = '50m';
-        if (this.lastCatchment) this.setCatchment(this.lastCatchment.grid, this.lastCatchment.colors);
+        if (this.lastCatchment)
+          this.setCatchment(this.lastCatchment.grid, this.lastCatchment.colors);
       })
       .catch((e: unknown) => {
         // The 1:110M map stays; try again on the next zoom.

@@ -57,6 +57,16 @@ describe('buildCatchment (the engine, in the browser)', () => {
     expect(legend[1]).toMatchObject({ region: 'ap-southeast-1', share: 0, healthy: false });
   });
 
+  it('treats a set marked unhealthy without a health check as a simulated failure', () => {
+    const m = buildCatchment(app, { oregon: false }, 128);
+    if (!m) throw new Error('no model');
+    expect(setAt(m, 51.5, -0.13)).toBe('singapore');
+    const all = buildCatchment(app, { oregon: false, singapore: false }, 128);
+    if (!all) throw new Error('no model');
+    // Every record unhealthy: all count as healthy again, so London goes back to Oregon.
+    expect(setAt(all, 51.5, -0.13)).toBe('oregon');
+  });
+
   it('has a legend row per record with shares adding up to 1', () => {
     const m = buildCatchment(app, undefined, 128);
     if (!m) throw new Error('no model');

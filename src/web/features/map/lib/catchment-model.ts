@@ -29,15 +29,22 @@ export interface LegendEntry {
 export const CATCHMENT_GRID_SIZE = 1024;
 
 /**
- * Route every grid cell. `health` is keyed by SetIdentifier (false = unhealthy); as in Route 53
- * it is asked only for records with a health check, and when none is healthy all count.
+ * Route every grid cell. `health` is keyed by SetIdentifier (false = unhealthy). A record marked
+ * unhealthy without a health check is a previewed failure ("simulate failure"): it counts as a
+ * failing check, as the API's `unhealthy=` does. When none is healthy all count (Route 53).
  */
 export function buildCatchment(
   records: readonly ResourceRecordSet[],
   health?: Readonly<Record<string, boolean>>,
   size = CATCHMENT_GRID_SIZE,
 ): CatchmentModel | null {
-  const latency = records.filter((r) => r.Region !== undefined);
+  const latency = records
+    .filter((r) => r.Region !== undefined)
+    .map((r) =>
+      health?.[r.SetIdentifier ?? ''] === false && r.HealthCheckId === undefined
+        ? { ...r, HealthCheckId: `preview:${r.SetIdentifier ?? ''}` }
+        : r,
+    );
   if (latency.length === 0) return null;
   const compiled = compileRouting(latency);
   const healthy = health

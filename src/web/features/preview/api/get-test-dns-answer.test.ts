@@ -43,7 +43,9 @@ describe('testDnsAnswerParams', () => {
       'recordname=app.example.com&recordtype=A&edns0clientsubnetip=81.2.69.0&edns0clientsubnetmask=24&resolverip=8.8.8.8&unhealthy=oregon',
     );
     expect(testDnsAnswerParams('a', 'A', { ip: '81.2.69.160' }).get('ip')).toBe('81.2.69.160');
-    expect(testDnsAnswerParams('a', 'A', { city: '1', cityLabel: 'X' }).has('cityLabel')).toBe(false);
+    expect(testDnsAnswerParams('a', 'A', { city: '1', cityLabel: 'X' }).has('cityLabel')).toBe(
+      false,
+    );
   });
 
   it('keys the query by what changes the answer (not the display label)', () => {

@@ -50,7 +50,13 @@ describe('parseResolverInput', () => {
 describe('describeClient', () => {
   it('names where the location came from', () => {
     expect(
-      describeClient({ lat: 51.5, lon: -0.1, label: 'London, GB', source: 'ip', address: '81.2.69.160' }),
+      describeClient({
+        lat: 51.5,
+        lon: -0.1,
+        label: 'London, GB',
+        source: 'ip',
+        address: '81.2.69.160',
+      }),
     ).toBe('London, GB (from IP 81.2.69.160)');
     expect(
       describeClient({
@@ -62,7 +68,9 @@ describe('describeClient', () => {
         prefix: 24,
       }),
     ).toBe('London, GB (from subnet 81.2.69.0/24)');
-    expect(describeClient({ lat: 1, lon: 2, label: 'Tokyo, JP', source: 'city' })).toBe('Tokyo, JP (city)');
+    expect(describeClient({ lat: 1, lon: 2, label: 'Tokyo, JP', source: 'city' })).toBe(
+      'Tokyo, JP (city)',
+    );
   });
 });
 
@@ -95,8 +103,24 @@ describe('fieldForApiError', () => {
 describe('candidateBars', () => {
   it('puts every candidate on one scale ending at the slowest high estimate', () => {
     const bars = candidateBars([
-      { setIdentifier: 'a', region: 'x', rttMs: 50, rttLowMs: 25, rttHighMs: 100, distanceKm: 1, healthy: true },
-      { setIdentifier: 'b', region: 'y', rttMs: 100, rttLowMs: 50, rttHighMs: 200, distanceKm: 2, healthy: true },
+      {
+        setIdentifier: 'a',
+        region: 'x',
+        rttMs: 50,
+        rttLowMs: 25,
+        rttHighMs: 100,
+        distanceKm: 1,
+        healthy: true,
+      },
+      {
+        setIdentifier: 'b',
+        region: 'y',
+        rttMs: 100,
+        rttLowMs: 50,
+        rttHighMs: 200,
+        distanceKm: 2,
+        healthy: true,
+      },
     ]);
     expect(bars[0]).toMatchObject({ lowPct: 12.5, rttPct: 25, highPct: 50 });
     expect(bars[1]).toMatchObject({ lowPct: 25, rttPct: 50, highPct: 100 });

@@ -1,0 +1,103 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Role, roleAtLeast } from '../../shared/auth';
+import { reviewError } from '../routes/review-errors';
+import type { Repository } from '../storage/repository';
+import { createAuthenticator, type Principal } from './authenticate';
+
+/**
+ * Who may call a route, set per route as `{ config: { access } }`:
+ * - `public`: anyone; the Authorization header is not even looked at (health, API docs);
+ * - `read`: anyone unless reads are private (then viewer); a token, if sent, must be valid;
+ * - `token`: any valid token (GET /api/me);
+ * - a Role: a valid token with at least that role.
+ * Defaults: GET/HEAD → `read`, every other method → `editor`, so a write route that forgets
+ * to say still needs a token that may write.
+ */
+export type Access = 'public' | 'read' | 'token' | Role;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The token's owner, or null for an anonymous read. Set by registerAuth. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export interface AuthOptions {
+  /** LATENCY_ATLAS_PRIVATE=1: reads need a viewer token too. */
+  privateReads?: boolean;
+}
+
+/** Always open, whatever the route says: liveness and the API reference. */
+const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json', '/api/docs']);
+
+const ROLE_ARTICLE: Record<Role, string> = {
+  viewer: 'a viewer',
+  editor: 'an editor',
+  approver: 'an approver',
+  admin: 'an admin',
+};
+
+export const TOKEN_HELP =
+  'send "Authorization: Bearer <token>" (an admin creates tokens with `npm run token -- create --name <name> --role <role>`)';
+
+function unauthorized(message: string) {
+  return reviewError(401, 'Unauthorized', message, [{ field: 'Authorization', message }]);
+}
+
+/** The caller, or 401 without a token / 403 when its role is below `needed`. */
+export function requireRole(req: FastifyRequest, needed: Role, action?: string): Principal {
+  const principal = req.principal;
+  if (!principal) {
+    throw unauthorized(`${action ?? 'this request'} needs an API token: ${TOKEN_HELP}`);
+  }
+  if (!roleAtLeast(principal.role, needed)) {
+    const message =
+      `${principal.name} is ${ROLE_ARTICLE[principal.role]}; ${action ?? 'this request'} needs ` +
+      `the ${needed} role${needed === 'admin' ? '' : ' or higher'}`;
+    throw reviewError(403, 'Forbidden', message, [{ field: 'role', message }]);
+  }
+  return principal;
+}
+
+/**
+ * Resolves `Authorization: Bearer` on every /api request (req.principal) and enforces each
+ * route's access before its body is even parsed. A token that is sent must be valid, even on
+ * reads that do not need one, so a revoked token is noticed at once.
+ */
+export function registerAuth(
+  app: FastifyInstance,
+  repository: Repository,
+  opts: AuthOptions = {},
+): void {
+  const authenticate = createAuthenticator(repository);
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (req) => {
+    const url = req.routeOptions.url;
+    // No route (404 answers as usual) or not the API (the SPA's static files).
+    if (url === undefined || !(url === '/api' || url.startsWith('/api/'))) return;
+    if (PUBLIC_PATHS.has(url)) return;
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
+    const access: Access = req.routeOptions.config.access ?? (isRead ? 'read' : 'editor');
+    if (access === 'public') return;
+    const result = await authenticate(req.headers.authorization);
+    if (!result.ok) throw unauthorized(result.message);
+    req.principal = result.principal;
+    if (access === 'read') {
+      if (opts.privateReads)
+        requireRole(req, 'viewer', 'reading (this server keeps reads private)');
+      return;
+    }
+    requireRole(req, access === 'token' ? 'viewer' : access);
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode === 401) {
+      reply.header('www-authenticate', 'Bearer realm="latency-atlas"');
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,397 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Impact, ImpactCity } from '../../engine/impact';
+import { invertPlan, rollbackConflicts } from '../../engine/rollback';
+import type { ChangeError } from '../../engine/types';
+import { issuesToChangeDetails } from '../../shared/errors';
+import type { ProposalImpactResponse } from '../../shared/impact';
+import {
+  type ApplyProposalResponse,
+  ApproveProposalRequestSchema,
+  normalizeChangeId,
+  PROPOSAL_ID_PATTERN,
+  ProposalBodySchema,
+  type ProposalDetail,
+  ProposalListQuerySchema,
+  type ProposalListResponse,
+  RejectProposalRequestSchema,
+  RollbackQuerySchema,
+  unwrapProposalRequest,
+  ZoneSettingsSchema,
+  type ZoneSettingsWire,
+} from '../../shared/proposals';
+import type { ChangeInfoResponse } from '../../shared/rrset';
+import { requireRole } from '../auth/auth-hook';
+import { applyWithImpact } from '../reviews/apply-with-impact';
+import { impactOfPlan } from '../reviews/impact';
+import { toProposalDetail, toProposalWire } from '../reviews/wire';
+import {
+  type AppliedChangeBatch,
+  type Proposal,
+  type Repository,
+  StaleZoneVersionError,
+} from '../storage/repository';
+import { ApiHttpError, invalidField, invalidInput } from './api-error';
+import { reviewError, staleProposal, toReviewHttpError } from './review-errors';
+import { findZone } from './zone-routes';
+
+export const ProposalParamsSchema = z.strictObject({
+  pid: z.string().meta({ description: 'Proposal id, `P…`.' }),
+});
+
+export const ChangeParamsSchema = z.strictObject({
+  id: z.string().meta({ description: 'Zone id: `Z…` or `/hostedzone/Z…` (URL-encoded).' }),
+  changeId: z
+    .string()
+    .meta({ description: 'Applied change id: `C…` or `/change/C…` (URL-encoded).' }),
+});
+
+export interface ReviewRouteOptions {
+  repository: Repository;
+  /** The cities impact is counted over (loaded on first use). */
+  cities: () => readonly ImpactCity[];
+}
+
+/** 400 InvalidChangeBatch, worded as POST /api/zones/:id/rrsets words it. */
+export function invalidChangeBatch(
+  details: { change?: number; field: string; message: string }[],
+  what = 'nothing was applied',
+): ApiHttpError {
+  const bad = new Set(details.map((d) => d.change).filter((c) => c !== undefined && c >= 0));
+  const summary =
+    bad.size === 0
+      ? 'the change batch is invalid'
+      : `${bad.size} ${bad.size === 1 ? 'change is' : 'changes are'} invalid`;
+  const [first] = details;
+  const example = first
+    ? ` (${first.change !== undefined && first.change >= 0 ? `change ${first.change} ` : ''}${first.field}: ${first.message})`
+    : '';
+  return new ApiHttpError(400, 'InvalidChangeBatch', `${summary}; ${what}${example}`, details);
+}
+
+/** Engine errors use change -1 for the batch as a whole; the wire omits `change` then. */
+function wireErrors(errors: ChangeError[]) {
+  return errors.map((e) => (e.change >= 0 ? e : { field: e.field, message: e.message }));
+}
+
+/** Runs a storage call, turning its typed refusals into API errors. */
+async function storage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw toReviewHttpError(err);
+  }
+}
+
+async function findProposal(repository: Repository, params: unknown): Promise<Proposal> {
+  const parsed = ProposalParamsSchema.safeParse(params);
+  if (!parsed.success) throw invalidInput(parsed.error);
+  const pid = parsed.data.pid;
+  if (!PROPOSAL_ID_PATTERN.test(pid))
+    throw invalidField('pid', `"${pid}" is not a proposal id (P…)`);
+  const proposal = await repository.getProposal(pid);
+  if (!proposal) throw reviewError(404, 'NoSuchProposal', `no proposal with id ${pid}`);
+  return proposal;
+}
+
+/** Small memo for proposal impacts: keyed by id and last update, so any change recomputes. */
+class ImpactMemo {
+  private readonly entries = new Map<string, Impact>();
+  get(key: string): Impact | undefined {
+    return this.entries.get(key);
+  }
+  set(key: string, impact: Impact): void {
+    if (this.entries.size >= 200) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, impact);
+  }
+}
+
+/**
+ * Operator reviews: proposals (create, list, read, impact, approve, reject, rebase, apply),
+ * zone settings, and rollback of applied batches.
+ */
+export function registerProposalRoutes(app: FastifyInstance, options: ReviewRouteOptions): void {
+  const { repository, cities } = options;
+  const memo = new ImpactMemo();
+
+  async function detail(p: Proposal): Promise<ProposalDetail> {
+    const zone = await repository.getZone(p.zoneId);
+    const settings = await repository.getZoneSettings(p.zoneId);
+    return toProposalDetail(
+      p,
+      { version: zone?.version ?? p.baseVersion },
+      settings?.requireApproval ?? false,
+    );
+  }
+
+  /** Impact as the reviewer sees it: the stored plan against the sets at its base version. */
+  async function proposalImpact(p: Proposal): Promise<Impact> {
+    const key = `${p.id} ${p.updatedAt}`;
+    const cached = memo.get(key);
+    if (cached) return cached;
+    let impact: Impact | null = null;
+    if (p.appliedChangeId) {
+      impact = (await repository.getChange(p.zoneId, p.appliedChangeId))?.impact ?? null;
+    }
+    impact ??= await impactOfPlan(repository, p.baseRecords, p.plan, cities());
+    memo.set(key, impact);
+    return impact;
+  }
+
+  function requireAuthorOrAdmin(req: FastifyRequest, p: Proposal, action: string) {
+    const principal = requireRole(req, 'editor', action);
+    if (principal.name !== p.author && principal.role !== 'admin') {
+      throw reviewError(
+        403,
+        'Forbidden',
+        `${action} is for the proposal's author (${p.author}) or an admin`,
+        [{ field: 'author', message: `the proposal belongs to ${p.author}` }],
+      );
+    }
+    return principal;
+  }
+
+  app.post(
+    '/api/zones/:id/proposals',
+    { config: { access: 'editor' } },
+    async (req, reply): Promise<ProposalDetail> => {
+      const principal = requireRole(req, 'editor', 'proposing a change');
+      const zone = await findZone(repository, req.params);
+      const parsed = ProposalBodySchema.safeParse(unwrapProposalRequest(req.body));
+      if (!parsed.success) {
+        throw invalidChangeBatch(issuesToChangeDetails(parsed.error.issues), 'nothing was stored');
+      }
+      const { Supersedes: supersedes, ...batch } = parsed.data;
+      if (supersedes) {
+        const old = await repository.getProposal(supersedes);
+        if (old && old.zoneId === zone.id) requireAuthorOrAdmin(req, old, 'superseding a proposal');
+      }
+      const result = await storage(
+        repository.createProposal(zone.id, batch, {
+          author: principal.name,
+          ...(supersedes ? { supersedes } : {}),
+        }),
+      );
+      if (!result.ok) throw invalidChangeBatch(wireErrors(result.errors), 'nothing was stored');
+      reply.code(201).header('location', `/api/proposals/${result.proposal.id}`);
+      return detail(result.proposal);
+    },
+  );
+
+  app.get('/api/zones/:id/proposals', async (req): Promise<ProposalListResponse> => {
+    const query = ProposalListQuerySchema.safeParse(req.query);
+    if (!query.success) throw invalidInput(query.error);
+    const zone = await findZone(repository, req.params);
+    const proposals = await repository.listProposals(zone.id, {
+      limit: query.data.limit ?? 100,
+      ...(query.data.status ? { status: query.data.status } : {}),
+    });
+    return { proposals: proposals.map(toProposalWire) };
+  });
+
+  app.get(
+    '/api/proposals/:pid',
+    async (req): Promise<ProposalDetail> => detail(await findProposal(repository, req.params)),
+  );
+
+  app.get('/api/proposals/:pid/impact', async (req): Promise<ProposalImpactResponse> => {
+    const p = await findProposal(repository, req.params);
+    const zone = await repository.getZone(p.zoneId);
+    const applied = p.appliedChangeId
+      ? await repository.getChange(p.zoneId, p.appliedChangeId)
+      : null;
+    return {
+      proposalId: p.id,
+      zoneId: p.zoneId,
+      version: p.baseVersion,
+      stale: !applied && zone !== null && zone.version !== p.baseVersion,
+      impact: await proposalImpact(p),
+    };
+  });
+
+  app.post(
+    '/api/proposals/:pid/approve',
+    { config: { access: 'approver' } },
+    async (req): Promise<ProposalDetail> => {
+      const principal = requireRole(req, 'approver', 'approving a proposal');
+      const p = await findProposal(repository, req.params);
+      const body = ApproveProposalRequestSchema.safeParse(req.body ?? {});
+      if (!body.success) throw invalidInput(body.error);
+      const decided = await storage(
+        repository.decideProposal(p.id, {
+          status: 'approved',
+          actor: principal.name,
+          reason: body.data.comment ?? null,
+        }),
+      );
+      return detail(decided);
+    },
+  );
+
+  app.post(
+    '/api/proposals/:pid/reject',
+    { config: { access: 'approver' } },
+    async (req): Promise<ProposalDetail> => {
+      const principal = requireRole(req, 'approver', 'rejecting a proposal');
+      const p = await findProposal(repository, req.params);
+      const body = RejectProposalRequestSchema.safeParse(req.body ?? {});
+      if (!body.success) throw invalidInput(body.error);
+      const decided = await storage(
+        repository.decideProposal(p.id, {
+          status: 'rejected',
+          actor: principal.name,
+          reason: body.data.reason ?? null,
+        }),
+      );
+      return detail(decided);
+    },
+  );
+
+  app.post(
+    '/api/proposals/:pid/rebase',
+    { config: { access: 'editor' } },
+    async (req): Promise<ProposalDetail> => {
+      const p = await findProposal(repository, req.params);
+      const principal = requireAuthorOrAdmin(req, p, 'rebasing a proposal');
+      const result = await storage(repository.rebaseProposal(p.id, { actor: principal.name }));
+      if (!result.ok) {
+        throw invalidChangeBatch(
+          wireErrors(result.errors),
+          'the proposal no longer applies to the zone as it is now and was left unchanged',
+        );
+      }
+      return detail(result.proposal);
+    },
+  );
+
+  app.post(
+    '/api/proposals/:pid/apply',
+    { config: { access: 'editor' } },
+    async (req): Promise<ApplyProposalResponse> => {
+      const principal = requireRole(req, 'editor', 'applying a proposal');
+      const p = await findProposal(repository, req.params);
+      // Cheap refusals first, so a doomed apply does not pay for an impact computation; the
+      // repository checks all of them again inside its transaction.
+      const zone = await repository.getZone(p.zoneId);
+      if (zone && (p.status === 'pending' || p.status === 'approved')) {
+        const settings = await repository.getZoneSettings(zone.id);
+        if (settings?.requireApproval && p.status !== 'approved') {
+          throw reviewError(
+            409,
+            'ApprovalRequired',
+            `the zone requires approval before apply and proposal ${p.id} is ${p.status}; an approver other than ${p.author} has to approve it first`,
+            [{ field: 'status', message: `the proposal is ${p.status}, not approved` }],
+          );
+        }
+        if (zone.version !== p.baseVersion) {
+          const since = await repository.listChanges(zone.id, { sinceVersion: p.baseVersion });
+          throw staleProposal(
+            new StaleZoneVersionError(zone.id, p.baseVersion, zone.version, since.reverse()),
+          );
+        }
+      }
+      const impact = await proposalImpact(p);
+      const { proposal, change } = await storage(
+        repository.applyProposal(p.id, { actor: principal.name, impact }),
+      );
+      return { ChangeInfo: changeInfo(change), proposal: await detail(proposal) };
+    },
+  );
+
+  app.get('/api/zones/:id/settings', async (req): Promise<ZoneSettingsWire> => {
+    const zone = await findZone(repository, req.params);
+    return (await repository.getZoneSettings(zone.id)) ?? { requireApproval: false };
+  });
+
+  app.put(
+    '/api/zones/:id/settings',
+    { config: { access: 'admin' } },
+    async (req): Promise<ZoneSettingsWire> => {
+      const principal = requireRole(req, 'admin', 'changing zone settings');
+      const zone = await findZone(repository, req.params);
+      const body = ZoneSettingsSchema.safeParse(req.body ?? {});
+      if (!body.success) throw invalidInput(body.error);
+      return storage(repository.updateZoneSettings(zone.id, body.data, { actor: principal.name }));
+    },
+  );
+
+  app.post(
+    '/api/zones/:id/changes/:changeId/rollback',
+    { config: { access: 'editor' } },
+    async (req, reply): Promise<ProposalDetail | ChangeInfoResponse> => {
+      const query = RollbackQuerySchema.safeParse(req.query);
+      if (!query.success) throw invalidInput(query.error);
+      const applyNow = query.data.apply === 'true';
+      const principal = applyNow
+        ? requireRole(req, 'admin', 'rolling back at once (?apply=true)')
+        : requireRole(req, 'editor', 'proposing a rollback');
+      const zone = await findZone(repository, req.params);
+      const rawChangeId = (req.params as { changeId?: string }).changeId ?? '';
+      const changeId = normalizeChangeId(rawChangeId);
+      if (!changeId) {
+        throw invalidField('changeId', `"${rawChangeId}" is not a change id (C… or /change/C…)`);
+      }
+      const change = await repository.getChange(zone.id, changeId);
+      if (!change) {
+        throw reviewError(404, 'NoSuchChange', `zone ${zone.id} has no applied change ${changeId}`);
+      }
+      const comment = `Roll back ${change.id}${change.comment ? `: ${change.comment}` : ''}`;
+      const inverse = invertPlan(
+        change.plan,
+        comment.length > 256 ? `${comment.slice(0, 255)}…` : comment,
+      );
+
+      for (let attempt = 1; ; attempt++) {
+        const preview = await repository.previewChangeBatch(zone.id, inverse);
+        const conflicts = rollbackConflicts(change.plan, preview.recordsAtNames);
+        if (conflicts.length > 0) {
+          throw reviewError(
+            409,
+            'RollbackConflict',
+            `${change.id} cannot be rolled back exactly: ${conflicts.length} of its record sets ${conflicts.length === 1 ? 'was' : 'were'} changed since (${conflicts[0]?.message})`,
+            conflicts,
+          );
+        }
+        if (!preview.ok) {
+          throw invalidChangeBatch(wireErrors(preview.errors), 'nothing was rolled back');
+        }
+        try {
+          if (applyNow) {
+            const result = await applyWithImpact(repository, zone.id, inverse, {
+              author: principal.name,
+              cities,
+              expectedVersion: preview.version,
+            });
+            if (!result.ok)
+              throw invalidChangeBatch(wireErrors(result.errors), 'nothing was rolled back');
+            return { ChangeInfo: changeInfo(result.change) };
+          }
+          const result = await repository.createProposal(zone.id, inverse, {
+            author: principal.name,
+            rollbackOf: change.id,
+            expectedVersion: preview.version,
+          });
+          if (!result.ok) throw invalidChangeBatch(wireErrors(result.errors), 'nothing was stored');
+          reply.code(201).header('location', `/api/proposals/${result.proposal.id}`);
+          return detail(result.proposal);
+        } catch (err) {
+          // The zone moved between the check and the write: check again against the new state.
+          if (err instanceof StaleZoneVersionError && attempt < 3) continue;
+          throw toReviewHttpError(err);
+        }
+      }
+    },
+  );
+}
+
+function changeInfo(change: AppliedChangeBatch): ChangeInfoResponse['ChangeInfo'] {
+  return {
+    Id: change.id,
+    Status: 'INSYNC',
+    SubmittedAt: change.submittedAt,
+    ...(change.comment !== null ? { Comment: change.comment } : {}),
+  };
+}
