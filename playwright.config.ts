@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { ADMIN_TOKEN } from './e2e/admin-token';
 
 /** E2E_PORT lets two checkouts (or two helpers) run the suite at once without colliding. */
 const PORT = Number(process.env.E2E_PORT ?? 4317);
@@ -59,6 +60,8 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${DB_FILE}`,
+      // Writes need a token: the specs act as this admin (e2e/support.ts ADMIN_TOKEN).
+      LATENCY_ATLAS_ADMIN_TOKEN: ADMIN_TOKEN,
     },
   },
 });

@@ -72,6 +72,13 @@ export async function benchHttp(): Promise<{ label: string; value: string }[]> {
         if (res.status !== 200) throw new Error(`${p} answered ${res.status}: ${await res.text()}`);
       }
     }
+    // Warm the JIT and the answer cache before anything is measured.
+    await autocannon({
+      url: base,
+      connections: 10,
+      duration: 1,
+      requests: variants.flatMap(([, paths]) => paths).map((p) => ({ method: 'GET', path: p })),
+    });
     const figures: { label: string; value: string }[] = [];
     for (const [name, paths] of variants) {
       const cpuBefore = await serverCpuMicros(child);

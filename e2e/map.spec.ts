@@ -33,6 +33,19 @@ async function jumpTo(page: Page, lon: number, lat: number, zoom: number) {
   );
 }
 
+/** Wait until the map has drawn every pending change (paint transitions included). */
+async function waitForIdle(page: Page) {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = window.__atlasMap;
+        if (!map) throw new Error('no map');
+        map.once('idle', () => resolve());
+        map.triggerRepaint();
+      }),
+  );
+}
+
 /** RGB of the map's canvas at a geographic point (read back from the WebGL drawing buffer). */
 async function pixelAt(page: Page, lat: number, lon: number): Promise<[number, number, number]> {
   return page.evaluate(
@@ -130,9 +143,7 @@ test.describe('map', () => {
     // Dark theme: the same map, redrawn in the dark palette.
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(page.locator('.atlas-map')).toHaveAttribute('data-map-theme', 'dark');
-    await page.evaluate(
-      () => new Promise<void>((r) => window.__atlasMap?.once('idle', () => r()) ?? r()),
-    );
+    await waitForIdle(page);
     await page.waitForTimeout(300);
     const darkOcean = await pixelAt(page, 0, 67);
     expect(darkOcean[0] + darkOcean[1] + darkOcean[2]).toBeLessThan(

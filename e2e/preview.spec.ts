@@ -162,6 +162,7 @@ test.describe('routing preview', () => {
     await expect(chosen(page)).toHaveAttribute('data-region', 'ap-southeast-1');
     await expect(page.getByTestId('preview-record-data')).toHaveText('192.0.2.20');
     const oregonRow = page
+      .getByRole('list', { name: /Candidates/ })
       .getByRole('listitem')
       .filter({ has: page.getByText('oregon', { exact: true }) });
     await expect(oregonRow).toHaveClass(/is-unhealthy/);

@@ -1,6 +1,12 @@
 import { type APIRequestContext, test as base, expect, type Page } from '@playwright/test';
 import type { ChangeBatch, ResourceRecordSet } from '../src/engine/types';
 import type { ZoneSummary } from '../src/shared/zones';
+import { ADMIN_TOKEN } from './admin-token';
+
+export { ADMIN_TOKEN };
+
+/** Headers that act as the e2e admin token (writes need a token; reads do not). */
+export const ADMIN_HEADERS = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** Thin client for the control API, for arranging and checking state behind the UI. */
 export function api(request: APIRequestContext) {
@@ -11,9 +17,13 @@ export function api(request: APIRequestContext) {
   return {
     zones: async () => ok<ZoneSummary[]>(await request.get('/api/zones')),
     createZone: async (name: string) =>
-      ok<{ id: string; name: string }>(await request.post('/api/zones', { data: { name } })),
+      ok<{ id: string; name: string }>(
+        await request.post('/api/zones', { data: { name }, headers: ADMIN_HEADERS }),
+      ),
     deleteZone: async (id: string) => {
-      const res = await request.delete(`/api/zones/${id}?force=true`);
+      const res = await request.delete(`/api/zones/${id}?force=true`, {
+        headers: ADMIN_HEADERS,
+      });
       if (!res.ok() && res.status() !== 404) throw new Error(`delete zone ${id} → ${res.status()}`);
     },
     rrsets: async (zoneId: string) =>
@@ -24,7 +34,7 @@ export function api(request: APIRequestContext) {
       ).ResourceRecordSets,
     change: async (zoneId: string, batch: ChangeBatch) =>
       ok<{ ChangeInfo: { Id: string; Status: string } }>(
-        await request.post(`/api/zones/${zoneId}/rrsets`, { data: batch }),
+        await request.post(`/api/zones/${zoneId}/rrsets`, { data: batch, headers: ADMIN_HEADERS }),
       ),
   };
 }

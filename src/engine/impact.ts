@@ -215,7 +215,7 @@ function nameImpact(
   let answerChangedPopulation = 0;
 
   for (const city of cities) {
-    const population = city.population > 0 ? city.population : 0;
+    const population = Math.max(city.population || 0, 0);
     totalPopulation += population;
     const b = before.select(city.lat, city.lon);
     const a = after.select(city.lat, city.lon);

@@ -65,12 +65,18 @@ describe('bad input never gets a 500', () => {
     }
   });
 
-  it('an empty JSON body → 400', async () => {
+  it('an empty JSON body is no body: POST says what is missing, DELETE works', async () => {
     const res = await call(s.base, 'POST', '/api/zones', '', {
       'content-type': 'application/json',
     });
     expect(res.status).toBe(400);
-    expect(errorOf(res.body).code).toBe('MalformedJSON');
+    expect(errorOf(res.body)).toMatchObject({ code: 'InvalidInput', details: [{ field: 'name' }] });
+    const created = await call(s.base, 'POST', '/api/zones', { name: 'empty-body.example' });
+    const id = (created.body as { id: string }).id;
+    const del = await call(s.base, 'DELETE', `/api/zones/${id}`, undefined, {
+      'content-type': 'application/json',
+    });
+    expect(del.status).toBe(204);
   });
 
   it('a body that is not JSON → 415', async () => {
@@ -368,6 +374,7 @@ describe('the built SPA', () => {
     const deep = await call(web.base, 'GET', '/zones/Z123/records?name=app');
     expect(deep.status).toBe(200);
     expect(deep.text).toContain('atlas spa');
+    expect((await call(web.base, 'GET', '/assets/gone-123.js')).status).toBe(404);
     const asset = await call(web.base, 'GET', '/assets/app-abc123.js');
     expect(asset.text).toBe('console.log(1)');
     expect(asset.headers.get('cache-control')).toContain('immutable');

@@ -128,6 +128,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   // JSON only: a text/plain body would otherwise reach handlers as a string.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body (a DELETE from a client that always sends the header) is no body, not a
+  // parse error; routes that need one then say which field is missing. `__proto__` and
+  // `constructor.prototype` keys are refused, as fastify's default parser does.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(req, text, done);
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
@@ -165,7 +178,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?', 1)[0] ?? '';
     const isApi = path === '/api' || path.startsWith('/api/');
-    if (!isApi && hasWeb && (req.method === 'GET' || req.method === 'HEAD')) {
+    // Client-side routes get the SPA; a missing file (`/assets/gone.js`) stays a 404.
+    const lastSegment = path.slice(path.lastIndexOf('/') + 1);
+    const isFile = lastSegment.includes('.');
+    if (!isApi && !isFile && hasWeb && (req.method === 'GET' || req.method === 'HEAD')) {
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')

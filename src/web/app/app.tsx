@@ -94,6 +94,16 @@ export function App() {
     return out;
   }, [routing]);
 
+  // The tab title says what this window shows, for operators with several open.
+  useEffect(() => {
+    const parts = [
+      selected ? `${displayName(selected.name)} ${selected.type}` : null,
+      zone?.name,
+      'latency-atlas',
+    ];
+    document.title = parts.filter(Boolean).join(' · ');
+  }, [selected, zone?.name]);
+
   const tab = APP_TABS.some((t) => t.id === location.tab) ? (location.tab as string) : DEFAULT_TAB;
 
   const selectRecord = useCallback(

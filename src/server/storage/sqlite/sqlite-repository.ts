@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { type PlannedChange, planChangeBatch } from '../../../engine/change-batch';
 import type { Impact } from '../../../engine/impact';
 import { sortRecordSets } from '../../../engine/listing';

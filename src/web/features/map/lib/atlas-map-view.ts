@@ -14,7 +14,7 @@ import countries110mUrl from 'world-atlas/countries-110m.json?url';
 import type { GeoPoint, Region } from '../../../../engine/types';
 import { type Basemap, basemapFromTopology } from './basemap';
 import { type CatchmentGrid, MERCATOR_MAX_LAT, mercatorY, paintCatchment } from './catchment';
-import { type Box, type LabelRequest, placeLabels } from './label-placement';
+import { type Box, type LabelRequest, MUST_SHOW_PRIORITY, placeLabels } from './label-placement';
 import {
   catchmentLayer,
   LAYER,
@@ -42,6 +42,8 @@ declare global {
     __atlasMap?: MapLibreMap;
   }
 }
+
+const CLIENT_LABEL_ID = '\u0000client';
 
 /** Size of the catchment image (Mercator square), px: sharp at the zooms the atlas is used at. */
 const CATCHMENT_IMAGE_PX = 2048;
@@ -351,7 +353,20 @@ export class AtlasMapView {
         y: p.y,
         width: e.size.width,
         height: e.size.height,
-        priority: e.data.region === this.chosenRegion ? 2 : e.data.healthy ? 1 : 0,
+        priority: e.data.region === this.chosenRegion ? MUST_SHOW_PRIORITY : e.data.healthy ? 1 : 0,
+      });
+    }
+    const client = this.clientLabel;
+    if (client) {
+      const label = client.getElement().firstElementChild as HTMLElement | null;
+      const p = this.map.project(client.getLngLat());
+      requests.push({
+        id: CLIENT_LABEL_ID,
+        x: p.x,
+        y: p.y,
+        width: label?.offsetWidth || 80,
+        height: label?.offsetHeight || 20,
+        priority: MUST_SHOW_PRIORITY + 1,
       });
     }
     const sides = placeLabels(
@@ -365,11 +380,12 @@ export class AtlasMapView {
       e.el.dataset.side = side ?? 'none';
       e.el.classList.toggle('is-collapsed', side === null);
     }
+    if (client) client.getElement().dataset.side = sides[CLIENT_LABEL_ID] ?? 'top';
   }
 
   /**
-   * Screen boxes (px, relative to the map) that labels must not cover: the client's label and
-   * anything drawn over the map marked `data-map-obstacle` (legend) or a map control.
+   * Screen boxes (px, relative to the map) that labels must not cover: anything drawn over the
+   * map marked `data-map-obstacle` (the legend) or a map control.
    */
   private obstacles(): Box[] {
     const origin = this.container.getBoundingClientRect();
@@ -377,8 +393,6 @@ export class AtlasMapView {
     const els = [
       ...root.querySelectorAll<HTMLElement>('[data-map-obstacle], .maplibregl-ctrl-group'),
     ];
-    const label = this.clientLabel?.getElement();
-    if (label) els.push(label);
     return els.map((el) => {
       const r = el.getBoundingClientRect();
       const pad = 4;
@@ -409,12 +423,18 @@ export class AtlasMapView {
       return;
     }
     if (!this.clientLabel) {
+      // A zero-size anchor at the point; the label sits on the side placement picks.
       const el = document.createElement('div');
-      el.className = 'atlas-client-label';
-      this.clientLabel = new Marker({ element: el, anchor: 'bottom', offset: [0, -10] });
+      el.className = 'atlas-client';
+      el.dataset.side = 'top';
+      const text = document.createElement('span');
+      text.className = 'atlas-client-label';
+      el.append(text);
+      this.clientLabel = new Marker({ element: el, anchor: 'center' });
       this.clientLabel.setLngLat([client.lon, client.lat]).addTo(this.map);
     }
-    this.clientLabel.getElement().textContent = client.label;
+    const text = this.clientLabel.getElement().firstElementChild;
+    if (text) text.textContent = client.label;
     this.clientLabel.setLngLat([client.lon, client.lat]);
     this.scheduleLabelPlacement();
   }

@@ -35,7 +35,7 @@ describe('placeLabels', () => {
       x: 100,
       y: 100,
       ...size,
-      priority: i,
+      priority: i / 10,
     }));
     const sides = placeLabels(reqs);
     expect(sides.m4).toBe('right');
@@ -53,5 +53,15 @@ describe('placeLabels', () => {
       { x0: 105, y0: 80, x1: 300, y1: 120 },
     ]);
     expect(sides.a).toBe('left');
+  });
+
+  it('never collapses a must-show label (the client, the chosen region)', () => {
+    const reqs = [0, 1, 2, 3, 4].map((i) => ({ id: `m${i}`, x: 100, y: 100, ...size, priority: 1 }));
+    reqs.push({ id: 'chosen', x: 100, y: 100, ...size, priority: 0 });
+    const withoutPriority = placeLabels(reqs);
+    expect(withoutPriority.chosen).toBeNull();
+    const last = reqs[reqs.length - 1];
+    if (last) last.priority = 2;
+    expect(placeLabels(reqs).chosen).not.toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Where each marker's label goes so that labels do not cover each other or other markers:
  * greedy placement over four sides of the marker's dot, in priority order. A label that fits
- * nowhere is collapsed (the dot stays; the label shows on hover and keyboard focus).
+ * nowhere is collapsed (the dot stays; the label shows on hover and keyboard focus), unless it
+ * is a must-show label (priority ≥ MUST_SHOW_PRIORITY: the client, the chosen region), which
+ * takes the side where it covers least.
  */
 
 export type LabelSide = 'right' | 'left' | 'top' | 'bottom';
@@ -27,6 +29,9 @@ export interface Box {
 
 const SIDES: readonly LabelSide[] = ['right', 'left', 'top', 'bottom'];
 
+/** Labels at or above this priority are never collapsed. */
+export const MUST_SHOW_PRIORITY = 2;
+
 /** Gap between a dot's centre and its label, px. */
 export const LABEL_GAP_PX = 10;
 
@@ -47,6 +52,12 @@ export function labelBox(req: LabelRequest, side: LabelSide, gap = LABEL_GAP_PX)
 
 function overlaps(a: Box, b: Box): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+function overlapArea(a: Box, b: Box): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0;
 }
 
 function inside(a: Box, view: Box): boolean {
@@ -90,6 +101,19 @@ export function placeLabels(
         break;
       }
       if (chosen) break;
+    }
+    if (!chosen && (r.priority ?? 0) >= MUST_SHOW_PRIORITY) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const side of SIDES) {
+        const box = labelBox(r, side);
+        const offScreen = view && !inside(box, view) ? 1e6 : 0;
+        const cost = placed.reduce((sum, p) => sum + overlapArea(p, box), 0) + offScreen;
+        if (cost < best) {
+          best = cost;
+          chosen = side;
+        }
+      }
+      if (chosen) placed.push(labelBox(r, chosen));
     }
     result[r.id] = chosen;
   }
