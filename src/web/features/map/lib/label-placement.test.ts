@@ -56,7 +56,13 @@ describe('placeLabels', () => {
   });
 
   it('never collapses a must-show label (the client, the chosen region)', () => {
-    const reqs = [0, 1, 2, 3, 4].map((i) => ({ id: `m${i}`, x: 100, y: 100, ...size, priority: 1 }));
+    const reqs = [0, 1, 2, 3, 4].map((i) => ({
+      id: `m${i}`,
+      x: 100,
+      y: 100,
+      ...size,
+      priority: 1,
+    }));
     reqs.push({ id: 'chosen', x: 100, y: 100, ...size, priority: 0 });
     const withoutPriority = placeLabels(reqs);
     expect(withoutPriority.chosen).toBeNull();
