@@ -98,6 +98,7 @@ test.describe('map', () => {
     page,
     request,
   }, testInfo) => {
+    test.slow(); // light and dark renders, pixel reads
     const zoneId = await demoZoneId(request);
     await openApp(page, zoneId);
 
@@ -157,6 +158,7 @@ test.describe('map', () => {
     page,
     request,
   }) => {
+    test.slow(); // several camera moves, each redrawn under SwiftShader
     const zoneId = await demoZoneId(request);
     await openApp(page, zoneId);
     const box = await page.locator(MAP).boundingBox();

@@ -123,6 +123,7 @@ test.describe('routing preview', () => {
     page,
     request,
   }) => {
+    test.slow(); // three full page loads, each drawing the map under SwiftShader
     const zoneId = await demoZoneId(request);
     await openPreview(page, zoneId);
     const city = page.getByRole('combobox', { name: 'City' });

@@ -32,9 +32,14 @@ interface NameEntry {
   answers: Map<string, string>;
 }
 
-/** Bounds on the caches: names per server, answers per name. Full → start again (cheap, rare). */
+/**
+ * Bounds on the caches: names, answers per name and answers in all (about 1–2 KB each, so the
+ * answer cache stays under ~100 MB). Full → start again (cheap, rare).
+ */
 const NAME_CACHE_LIMIT = 20_000;
 const ANSWER_CACHE_LIMIT = 2_000;
+const TOTAL_ANSWER_LIMIT = 50_000;
+const LOCATION_CACHE_LIMIT = 100_000;
 
 /** Names whose wildcard (`\052.<ancestor>`) could answer `name` inside `zoneName`. */
 export function wildcardNames(name: string, zoneName: string): string[] {
@@ -67,7 +72,22 @@ export interface DnsAnswerer {
 /** TestDNSAnswer over the repository: locate the client, gather sets, ask the engine. */
 export function createDnsAnswerer(repository: Repository, geo: ServerGeo): DnsAnswerer {
   const names = new Map<string, NameEntry>();
+  let totalAnswers = 0;
   const normalized = new Map<string, string | null>();
+  // The IP and city data do not change while the server runs, so a client description always
+  // locates to the same place: remember it (subnets repeat, and parsing + lookup is most of a miss).
+  const located = new Map<string, ReturnType<typeof locateClient>>();
+
+  function locate(query: TestDnsAnswerQuery): ReturnType<typeof locateClient> {
+    const key = `${query.city ?? ''}|${query.lat ?? ''}|${query.lon ?? ''}|${query.ip ?? ''}|${query.edns0clientsubnetip ?? ''}|${query.edns0clientsubnetmask ?? ''}|${query.resolverip ?? ''}`;
+    let result = located.get(key);
+    if (result === undefined) {
+      result = locateClient(query, geo);
+      if (located.size >= LOCATION_CACHE_LIMIT) located.clear();
+      located.set(key, result);
+    }
+    return result;
+  }
 
   /** Normalised form of a queried name; null for a broken escape. Cached: the same few names repeat. */
   function normalizeQueried(raw: string): string | null {
@@ -104,7 +124,12 @@ export function createDnsAnswerer(repository: Repository, geo: ServerGeo): DnsAn
       healthCheckIds,
       answers: new Map(),
     };
-    if (names.size >= NAME_CACHE_LIMIT) names.clear();
+    if (names.size >= NAME_CACHE_LIMIT) {
+      names.clear();
+      totalAnswers = 0;
+    }
+    const replaced = names.get(key);
+    if (replaced) totalAnswers -= replaced.answers.size;
     names.set(key, entry);
     return entry;
   }
@@ -194,9 +219,9 @@ export function createDnsAnswerer(repository: Repository, geo: ServerGeo): DnsAn
     if (name === null) {
       throw invalidField('recordname', `"${query.recordname}" has a broken \\ escape`);
     }
-    const located = locateClient(query, geo);
-    if (!located.ok) throw invalidField(located.field, located.message);
-    const client = located.location;
+    const where = locate(query);
+    if (!where.ok) throw invalidField(where.field, where.message);
+    const client = where.location;
     const entry = await entryFor(zone, name);
     // Health can change without a new zone version, so it is read on every query.
     const health =
@@ -220,8 +245,16 @@ export function createDnsAnswerer(repository: Repository, geo: ServerGeo): DnsAn
       const cached = entry.answers.get(key);
       if (cached !== undefined) return cached;
       const json = JSON.stringify(compute(zone, query, name, entry, client, health));
-      if (entry.answers.size >= ANSWER_CACHE_LIMIT) entry.answers.clear();
+      if (totalAnswers >= TOTAL_ANSWER_LIMIT) {
+        for (const e of names.values()) e.answers.clear();
+        totalAnswers = 0;
+      }
+      if (entry.answers.size >= ANSWER_CACHE_LIMIT) {
+        totalAnswers -= entry.answers.size;
+        entry.answers.clear();
+      }
       entry.answers.set(key, json);
+      totalAnswers++;
       return json;
     },
   };

@@ -1,8 +1,10 @@
 /**
- * The one fetch wrapper of the SPA: JSON in and out, and the control API's error shape
+ * The one fetch wrapper of the SPA: JSON in and out, the session's API token as
+ * `Authorization: Bearer` (never a cookie), and the control API's error shape
  * (`{error:{code,message,details:[{change,field,message}]}}`) turned into an ApiError that forms
  * can map back to their fields.
  */
+import { getToken, handleUnauthorized } from './session';
 
 export interface ApiErrorDetail {
   change?: number;
@@ -14,13 +16,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: ApiErrorDetail[];
+  /** `error.details` as sent, for errors whose details are an object (409 StaleProposal). */
+  readonly rawDetails: unknown;
 
-  constructor(status: number, code: string, message: string, details: ApiErrorDetail[] = []) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: ApiErrorDetail[] = [],
+    rawDetails: unknown = undefined,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.rawDetails = rawDetails;
   }
 
   /** 4xx: the request itself is wrong, retrying will not help. */
@@ -53,6 +64,7 @@ function toApiError(status: number, body: unknown, fallback: string): ApiError {
     typeof err.code === 'string' ? err.code : `HTTP${status}`,
     typeof err.message === 'string' ? err.message : fallback,
     details,
+    err.details,
   );
 }
 
@@ -60,6 +72,11 @@ export interface ApiRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Send this token instead of the session's (null: none), and leave the session alone on a 401:
+   * how the sign-in dialog checks a pasted token before keeping it.
+   */
+  token?: string | null;
 }
 
 /** Call the control API under `/api`; parses the JSON reply with `parser` when given. */
@@ -69,6 +86,8 @@ export async function apiFetch<T>(
   parser?: Parser<T>,
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  const token = req.token !== undefined ? req.token : getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
   let body: string | undefined;
   if (req.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -104,7 +123,11 @@ export async function apiFetch<T>(
       );
     }
   }
-  if (!res.ok) throw toApiError(res.status, json, `${res.status} ${res.statusText}`.trim());
+  if (!res.ok) {
+    const error = toApiError(res.status, json, `${res.status} ${res.statusText}`.trim());
+    if (res.status === 401 && req.token === undefined) handleUnauthorized(error.message, !!token);
+    throw error;
+  }
   return parser ? parser.parse(json) : (json as T);
 }
 

@@ -1,9 +1,10 @@
 import { type ChangeEvent, useDeferredValue, useId, useMemo, useRef, useState } from 'react';
-import { displayName } from '../../../../engine/names';
 import type { ChangeError, ResourceRecordSet } from '../../../../engine/types';
+import { RecordDiff } from '../../../components/record-diff';
 import { Skeleton } from '../../../components/states';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
+import { describeRecordSet, diffRowsFromListing } from '../../../lib/record-diff';
 import { useApplyChangeBatch } from '../api/apply-change-batch';
 import {
   downloadText,
@@ -20,27 +21,6 @@ export interface ImportExportPanelProps {
   records: ResourceRecordSet[] | undefined;
   /** After a successful apply (the app shows the records). */
   onApplied?: () => void;
-}
-
-function valuesText(r: ResourceRecordSet): string {
-  if (r.AliasTarget) return `alias → ${r.AliasTarget.DNSName}`;
-  const v = (r.ResourceRecords ?? []).map((x) => x.Value).join(', ');
-  return r.TTL !== undefined ? `${v} (TTL ${r.TTL})` : v;
-}
-
-function IdentityCell({ r }: { r: ResourceRecordSet }) {
-  return (
-    <td>
-      <div className="diff-id-name">{displayName(r.Name)}</div>
-      <div className="diff-id-meta">
-        {[r.Type, r.SetIdentifier, r.Region].filter(Boolean).join(' · ')}
-      </div>
-    </td>
-  );
-}
-
-function identity(r: ResourceRecordSet): string {
-  return `${displayName(r.Name)} ${r.Type}${r.SetIdentifier ? ` · ${r.SetIdentifier}` : ''}${r.Region ? ` · ${r.Region}` : ''}`;
 }
 
 /** Import Route 53 JSON with a diff and the engine's verdict before anything is applied; export the zone. */
@@ -232,7 +212,7 @@ function ImportReview(props: {
   const changeLabel = (c: ChangeError) => {
     const change = batch?.Changes[c.change];
     return change
-      ? `Change ${c.change + 1} (${change.Action} ${identity(change.ResourceRecordSet)})`
+      ? `Change ${c.change + 1} (${change.Action} ${describeRecordSet(change.ResourceRecordSet)})`
       : 'Batch';
   };
   return (
@@ -315,68 +295,12 @@ function ImportReview(props: {
           )}
         </div>
       )}
-      <DiffView diff={diff} />
+      <RecordDiff
+        rows={diffRowsFromListing(diff)}
+        unchanged={diff.unchanged.length}
+        label="Changes this import makes"
+      />
     </div>
-  );
-}
-
-function DiffView({ diff }: { diff: ImportPlan['diff'] }) {
-  const total = diff.added.length + diff.changed.length + diff.removed.length;
-  return (
-    <section className="diff" aria-label="Changes this import makes">
-      <p className="diff-summary">
-        <span className="diff-chip diff-added">+{diff.added.length} added</span>
-        <span className="diff-chip diff-changed">~{diff.changed.length} changed</span>
-        <span className="diff-chip diff-removed">−{diff.removed.length} deleted</span>
-        <span className="muted">{diff.unchanged.length} unchanged</span>
-      </p>
-      {total > 0 && (
-        <div className="diff-scroll">
-          <table className="table diff-table">
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Record set</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.added.map((r) => (
-                <tr key={`a:${identity(r)}`} className="diff-row-added">
-                  <td>
-                    <span className="diff-chip diff-added">added</span>
-                  </td>
-                  <IdentityCell r={r} />
-                  <td className="muted">—</td>
-                  <td className="mono">{valuesText(r)}</td>
-                </tr>
-              ))}
-              {diff.changed.map(({ before, after }) => (
-                <tr key={`c:${identity(after)}`} className="diff-row-changed">
-                  <td>
-                    <span className="diff-chip diff-changed">changed</span>
-                  </td>
-                  <IdentityCell r={after} />
-                  <td className="mono diff-before">{valuesText(before)}</td>
-                  <td className="mono">{valuesText(after)}</td>
-                </tr>
-              ))}
-              {diff.removed.map((r) => (
-                <tr key={`d:${identity(r)}`} className="diff-row-removed">
-                  <td>
-                    <span className="diff-chip diff-removed">deleted</span>
-                  </td>
-                  <IdentityCell r={r} />
-                  <td className="mono diff-before">{valuesText(r)}</td>
-                  <td className="muted">—</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
   );
 }
 

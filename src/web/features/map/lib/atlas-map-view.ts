@@ -1,6 +1,5 @@
 import {
   type GeoJSONSource,
-  type LngLatBoundsLike,
   Map as MapLibreMap,
   type MapMouseEvent,
   Marker,
@@ -47,11 +46,6 @@ const CLIENT_LABEL_ID = '\u0000client';
 
 /** Size of the catchment image (Mercator square), px: sharp at the zooms the atlas is used at. */
 const CATCHMENT_IMAGE_PX = 2048;
-
-const WORLD_BOUNDS: LngLatBoundsLike = [
-  [-180, -MERCATOR_MAX_LAT],
-  [180, MERCATOR_MAX_LAT],
-];
 
 const CATCHMENT_CORNERS: [[number, number], [number, number], [number, number], [number, number]] =
   [
@@ -126,8 +120,8 @@ export class AtlasMapView {
   private readonly container: HTMLElement;
   private readonly markers = new Map<string, MarkerEntry>();
   private chosenRegion: string | null = null;
-  private onMarkerClick: ((m: RecordMarker) => void) | undefined;
-  private onClick: ((p: GeoPoint) => void) | undefined;
+  private readonly onMarkerClick: ((m: RecordMarker) => void) | undefined;
+  private readonly onClick: ((p: GeoPoint) => void) | undefined;
   private basemap: Basemap | null = null;
   private landMask: HTMLCanvasElement | null = null;
   private catchmentCanvas: HTMLCanvasElement | null = null;
@@ -188,6 +182,7 @@ export class AtlasMapView {
             opts.onReady?.();
             // The catchment is painted after the first render, so the map shows up sooner.
             this.flushPendingCatchment();
+            if (this.map.getZoom() >= DETAIL_ZOOM) this.upgradeBasemap();
           });
         })
         .catch((e: unknown) => {
@@ -218,11 +213,6 @@ export class AtlasMapView {
     this.map.on('resize', () => this.scheduleLabelPlacement());
     // Render-time errors (none expected: every source is local) are logged, not fatal.
     this.map.on('error', (e) => console.error('map:', e.error.message));
-  }
-
-  setHandlers(h: { onClick?: (p: GeoPoint) => void; onMarkerClick?: (m: RecordMarker) => void }) {
-    this.onClick = h.onClick;
-    this.onMarkerClick = h.onMarkerClick;
   }
 
   private geojson(id: string): GeoJSONSource | undefined {
@@ -526,10 +516,6 @@ export class AtlasMapView {
     const mask = new Uint8Array(width * height);
     for (let i = 0; i < mask.length; i++) mask[i] = (px[i * 4 + 3] ?? 0) > 127 ? 1 : 0;
     return mask;
-  }
-
-  fitWorld(): void {
-    this.map.fitBounds(WORLD_BOUNDS, { padding: 8, animate: false });
   }
 
   destroy(): void {
