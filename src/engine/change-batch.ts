@@ -10,8 +10,11 @@ import { validateRecordSet } from './validate-record';
 
 /** Route 53 limit on latency records per name+type. */
 export const MAX_LATENCY_RECORDS_PER_NAME = 100;
-/** Route 53 limit on changes in one batch. */
-export const MAX_CHANGES_PER_BATCH = 1000;
+/**
+ * Changes in one batch. Route 53 stops at 1,000; latency-atlas allows a whole 10,000-record
+ * zone to be imported in one atomic batch (exports for the AWS CLI are split into files).
+ */
+export const MAX_CHANGES_PER_BATCH = 10_000;
 
 export interface PlannedChange {
   action: ChangeAction;

@@ -53,7 +53,8 @@ function errorBody(
   message: string,
   details?: ApiError['error']['details'],
 ): ApiError {
-  return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
+  const hasDetails = Array.isArray(details) ? details.length > 0 : details !== undefined;
+  return { error: { code, message, ...(hasDetails ? { details } : {}) } };
 }
 
 /** Map anything thrown in a handler or by fastify's body parsing to the API's error envelope. */

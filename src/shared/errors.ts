@@ -31,6 +31,16 @@ export const API_ERROR_CODES = [
   'HostedZoneAlreadyExists',
   'HostedZoneNotEmpty',
   'InternalError',
+  // Tokens and reviews (issue 4).
+  'Unauthorized',
+  'Forbidden',
+  'ApprovalRequired',
+  'SelfApprovalNotAllowed',
+  'StaleProposal',
+  'InvalidProposalState',
+  'NoSuchProposal',
+  'NoSuchChange',
+  'RollbackConflict',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -39,12 +49,17 @@ export const ApiErrorSchema = z
     error: z.object({
       code: z.enum(API_ERROR_CODES),
       message: z.string(),
-      details: z.array(ErrorDetailSchema).optional(),
+      /**
+       * Usually the list of bad fields; an object for errors that carry more (StaleProposal:
+       * `{baseVersion, currentVersion, changedSince}`).
+       */
+      details: z.union([z.array(ErrorDetailSchema), z.record(z.string(), z.unknown())]).optional(),
     }),
   })
   .meta({
     id: 'ApiError',
-    description: 'Every 4xx/5xx response. `details` names each bad field.',
+    description:
+      'Every 4xx/5xx response. `details` names each bad field (an object instead for StaleProposal).',
     examples: [
       {
         error: {
@@ -62,6 +77,8 @@ export const ApiErrorSchema = z
     ],
   });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
+/** What `error.details` may hold. */
+export type ErrorDetails = NonNullable<ApiError['error']['details']>;
 
 /** Render a zod issue path the way the engine names fields: `Changes[0].ResourceRecordSet.TTL`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {

@@ -14,20 +14,6 @@ import {
  * inside keeps Route 53's own shape.
  */
 
-/** Error codes the review routes answer with, beside the core ones. */
-export const REVIEW_ERROR_CODES = [
-  'Unauthorized',
-  'Forbidden',
-  'ApprovalRequired',
-  'SelfApprovalNotAllowed',
-  'StaleProposal',
-  'InvalidProposalState',
-  'NoSuchProposal',
-  'NoSuchChange',
-  'RollbackConflict',
-] as const;
-export type ReviewErrorCode = (typeof REVIEW_ERROR_CODES)[number];
-
 export const PROPOSAL_STATUSES = [
   'pending',
   'approved',

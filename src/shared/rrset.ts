@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AliasTarget, Change, ChangeBatch, ResourceRecordSet } from '../engine/types';
+import { MAX_CHANGES_PER_BATCH } from '../engine/change-batch';
 
 /**
  * Route 53 record-set wire shapes, exactly as `aws route53` prints and accepts them.
@@ -60,8 +61,6 @@ export const ChangeSchema = z
   })
   .meta({ id: 'Change' });
 
-/** Changes per batch. Route 53 stops at 1,000; imports of whole zones need more, still atomic. */
-export const MAX_CHANGES_PER_BATCH = 10_000;
 
 export const ChangeBatchSchema = z
   .strictObject({

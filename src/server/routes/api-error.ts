@@ -1,5 +1,10 @@
 import type { ZodError } from 'zod';
-import { type ApiErrorCode, type ErrorDetail, issuesToDetails } from '../../shared/errors';
+import {
+  type ApiErrorCode,
+  type ErrorDetail,
+  type ErrorDetails,
+  issuesToDetails,
+} from '../../shared/errors';
 
 /** An error the API answers with as it is: status, code, message and field details. */
 export class ApiHttpError extends Error {
@@ -7,7 +12,7 @@ export class ApiHttpError extends Error {
     readonly statusCode: number,
     readonly code: ApiErrorCode,
     message: string,
-    readonly details?: ErrorDetail[],
+    readonly details?: ErrorDetails,
   ) {
     super(message);
   }

@@ -1,5 +1,4 @@
-import type { ApiErrorCode, ErrorDetail } from '../../shared/errors';
-import type { ReviewErrorCode } from '../../shared/proposals';
+import type { ApiErrorCode, ErrorDetails } from '../../shared/errors';
 import { toAppliedChangeWire } from '../reviews/wire';
 import {
   ApprovalRequiredError,
@@ -11,19 +10,14 @@ import {
 } from '../storage/repository';
 import { ApiHttpError } from './api-error';
 
-/** An ApiHttpError with one of the review codes (401/403/409 …). */
+/** An ApiHttpError (401/403/409 … of the review routes). */
 export function reviewError(
   status: number,
-  code: ReviewErrorCode,
+  code: ApiErrorCode,
   message: string,
-  details?: ErrorDetail[] | Record<string, unknown>,
+  details?: ErrorDetails,
 ): ApiHttpError {
-  return new ApiHttpError(
-    status,
-    code as string as ApiErrorCode,
-    message,
-    details as ErrorDetail[] | undefined,
-  );
+  return new ApiHttpError(status, code, message, details);
 }
 
 /** 409 StaleProposal naming every batch applied since the base version. */
