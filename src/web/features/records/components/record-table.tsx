@@ -10,7 +10,7 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useId, useMemo, useRef, useState } from 'react';
-import { displayName, normalizeName } from '../../../../engine/names';
+import { displayName, normalizeName, recordSetKey } from '../../../../engine/names';
 import { findRegion } from '../../../../engine/regions';
 import type { ResourceRecordSet } from '../../../../engine/types';
 
@@ -19,10 +19,13 @@ export interface RecordTableProps {
   /** Highlight the rows of this name+type (the one on the map). */
   selected?: { name: string; type: string } | null;
   onSelectRow?: (r: ResourceRecordSet) => void;
-  onEdit: (r: ResourceRecordSet) => void;
-  onDelete: (r: ResourceRecordSet) => void;
+  /** Absent (with onDelete): read only, no edit controls. */
+  onEdit?: (r: ResourceRecordSet) => void;
+  onDelete?: (r: ResourceRecordSet) => void;
   /** Toolbar content on the right of the filter (e.g. "Create record"). */
   actions?: React.ReactNode;
+  /** Sets a draft touches (by recordSetKey), marked in their row. */
+  marks?: ReadonlyMap<string, 'CREATE' | 'UPSERT' | 'DELETE'>;
 }
 
 /** Rendered row height, px: fixed so the virtualiser never measures (smooth at 10,000 rows). */
@@ -95,6 +98,7 @@ export function RecordTable({
   onEdit,
   onDelete,
   actions,
+  marks,
 }: RecordTableProps) {
   const filterId = useId();
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -247,6 +251,7 @@ export function RecordTable({
                   index={vi.index + 2}
                   selected={isSel}
                   deletable={!isZoneRecord(r, apex)}
+                  mark={marks?.get(recordSetKey(r))}
                   onSelect={onSelectRow}
                   onEdit={onEdit}
                   onDelete={onDelete}
@@ -274,9 +279,10 @@ interface RecordRowProps {
   index: number;
   selected: boolean;
   deletable: boolean;
+  mark?: 'CREATE' | 'UPSERT' | 'DELETE';
   onSelect?: (r: ResourceRecordSet) => void;
-  onEdit: (r: ResourceRecordSet) => void;
-  onDelete: (r: ResourceRecordSet) => void;
+  onEdit?: (r: ResourceRecordSet) => void;
+  onDelete?: (r: ResourceRecordSet) => void;
 }
 
 const RecordRow = memo(function RecordRow({
@@ -284,6 +290,7 @@ const RecordRow = memo(function RecordRow({
   index,
   selected,
   deletable,
+  mark,
   onSelect,
   onEdit,
   onDelete,
@@ -299,6 +306,14 @@ const RecordRow = memo(function RecordRow({
       onClick={onSelect ? () => onSelect(r) : undefined}
     >
       <td className="cell-name" title={row.name}>
+        {mark && (
+          <span
+            className={`draft-mark draft-mark-${mark.toLowerCase()}`}
+            title={mark === 'CREATE' ? 'New in your draft' : 'Changed in your draft'}
+          >
+            draft
+          </span>
+        )}
         {row.name}
       </td>
       <td>
@@ -325,34 +340,38 @@ const RecordRow = memo(function RecordRow({
         {r.HealthCheckId ?? ''}
       </td>
       <td className="cell-actions">
-        <button
-          type="button"
-          className="button button-small"
-          aria-label={`Edit ${label}`}
-          disabled={!editable}
-          title={
-            editable ? undefined : 'Only latency records are edited here; use Import for others'
-          }
-          onClick={(e) => {
-            e.stopPropagation();
-            onEdit(r);
-          }}
-        >
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button-small button-danger-quiet"
-          aria-label={`Delete ${label}`}
-          disabled={!deletable}
-          title={deletable ? undefined : 'The zone apex NS and SOA cannot be deleted'}
-          onClick={(e) => {
-            e.stopPropagation();
-            onDelete(r);
-          }}
-        >
-          Delete
-        </button>
+        {onEdit && (
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Edit ${label}`}
+            disabled={!editable}
+            title={
+              editable ? undefined : 'Only latency records are edited here; use Import for others'
+            }
+            onClick={(e) => {
+              e.stopPropagation();
+              onEdit(r);
+            }}
+          >
+            Edit
+          </button>
+        )}
+        {onDelete && (
+          <button
+            type="button"
+            className="button button-small button-danger-quiet"
+            aria-label={`Delete ${label}`}
+            disabled={!deletable}
+            title={deletable ? undefined : 'The zone apex NS and SOA cannot be deleted'}
+            onClick={(e) => {
+              e.stopPropagation();
+              onDelete(r);
+            }}
+          >
+            Delete
+          </button>
+        )}
       </td>
     </tr>
   );
