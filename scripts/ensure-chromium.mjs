@@ -12,7 +12,10 @@ console.log(`[pretest] ${chromium} is missing: installing Debian's chromium (abo
 const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const run = (args) => {
   const [cmd, ...rest] = asRoot ? args : ['sudo', '-n', ...args];
-  execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync(cmd, rest, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 };
 try {
   run(['apt-get', 'update', '-qq']);

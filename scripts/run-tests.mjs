@@ -17,7 +17,14 @@ const stages = [
   { name: 'lint', cmd: ['npx', 'biome', 'check', '.'] },
   {
     name: 'unit',
-    cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`],
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports}/vitest.json`,
+    ],
     count: () => countVitest(`${reports}/vitest.json`),
   },
   { name: 'build', cmd: ['npx', 'vite', 'build', '--logLevel', 'warn'] },
@@ -25,7 +32,10 @@ const stages = [
     name: 'e2e',
     needs: 'build',
     cmd: ['npx', 'playwright', 'test', '--reporter=list,json'],
-    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/playwright.json`, PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json` },
+    env: {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/playwright.json`,
+      PLAYWRIGHT_JSON_OUTPUT_FILE: `${reports}/playwright.json`,
+    },
     count: () => countPlaywright(`${reports}/playwright.json`),
   },
 ];
@@ -42,14 +52,22 @@ function readJson(path) {
 function countVitest(path) {
   const r = readJson(path);
   if (!r) return null;
-  return { passed: r.numPassedTests ?? 0, failed: r.numFailedTests ?? 0, skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0) };
+  return {
+    passed: r.numPassedTests ?? 0,
+    failed: r.numFailedTests ?? 0,
+    skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
+  };
 }
 
 function countPlaywright(path) {
   const r = readJson(path);
   if (!r?.stats) return null;
   const s = r.stats;
-  return { passed: (s.expected ?? 0) + (s.flaky ?? 0), failed: s.unexpected ?? 0, skipped: s.skipped ?? 0 };
+  return {
+    passed: (s.expected ?? 0) + (s.flaky ?? 0),
+    failed: s.unexpected ?? 0,
+    skipped: s.skipped ?? 0,
+  };
 }
 
 const results = [];
@@ -61,7 +79,10 @@ for (const stage of stages) {
   }
   console.log(`\n=== ${stage.name}: ${stage.cmd.join(' ')}`);
   const started = Date.now();
-  const run = spawnSync(stage.cmd[0], stage.cmd.slice(1), { stdio: 'inherit', env: { ...env, ...stage.env } });
+  const run = spawnSync(stage.cmd[0], stage.cmd.slice(1), {
+    stdio: 'inherit',
+    env: { ...env, ...stage.env },
+  });
   const ok = run.status === 0;
   const counts = stage.count?.() ?? null;
   results.push({ name: stage.name, ok, counts, seconds: (Date.now() - started) / 1000 });
@@ -79,8 +100,14 @@ for (const r of results) {
     skipped += c.skipped;
   }
   if (!r.ok && (!c || c.failed === 0)) failed += 1; // a failed stage counts even without test counts
-  const detail = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : r.ok ? 'ok' : 'FAILED';
-  console.log(`${r.name.padEnd(10)} ${r.ok ? 'ok  ' : 'FAIL'} ${detail}${r.note ? ` (${r.note})` : ''}${r.seconds ? ` in ${r.seconds.toFixed(1)} s` : ''}`);
+  const detail = c
+    ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`
+    : r.ok
+      ? 'ok'
+      : 'FAILED';
+  console.log(
+    `${r.name.padEnd(10)} ${r.ok ? 'ok  ' : 'FAIL'} ${detail}${r.note ? ` (${r.note})` : ''}${r.seconds ? ` in ${r.seconds.toFixed(1)} s` : ''}`,
+  );
 }
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

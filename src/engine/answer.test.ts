@@ -5,7 +5,7 @@ import type { ClientLocation, ResourceRecordSet } from './types';
 
 const { ResourceRecordSets: SAMPLE } = JSON.parse(
   readFileSync(
-    new URL('../../../shared/samples/route53-list-resource-record-sets.json', import.meta.url),
+    new URL('../../e2e/fixtures/route53-list-resource-record-sets.json', import.meta.url),
     'utf8',
   ),
 ) as { ResourceRecordSets: ResourceRecordSet[] };

@@ -7,7 +7,7 @@ import type { ResourceRecordSet } from './types';
 
 const SAMPLE = JSON.parse(
   readFileSync(
-    new URL('../../../shared/samples/route53-list-resource-record-sets.json', import.meta.url),
+    new URL('../../e2e/fixtures/route53-list-resource-record-sets.json', import.meta.url),
     'utf8',
   ),
 ) as { ResourceRecordSets: ResourceRecordSet[] };

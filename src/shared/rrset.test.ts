@@ -15,7 +15,7 @@ import {
 } from './rrset';
 import { normalizeZoneId } from './zones';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = new URL('../../e2e/fixtures', import.meta.url).pathname;
 const read = (f: string) => JSON.parse(readFileSync(`${SAMPLES}/${f}`, 'utf8')) as unknown;
 
 describe('Route 53 wire shapes', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorSchema } from '../../shared/errors';
+import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
 import {
   ChangeHistoryResponseSchema,
   ChangeInfoResponseSchema,
@@ -9,7 +9,7 @@ import {
 import { CreateZoneResponseSchema, ZoneListResponseSchema } from '../../shared/zones';
 import { call, startTestServer, type TestServer } from '../test-server';
 
-const SAMPLES = '/work/shared/samples';
+const SAMPLES = new URL('../../../e2e/fixtures', import.meta.url).pathname;
 const sampleListing = JSON.parse(
   readFileSync(`${SAMPLES}/route53-list-resource-record-sets.json`, 'utf8'),
 ) as { ResourceRecordSets: Record<string, unknown>[] };
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 async function createZone(name: string): Promise<string> {
-  const res = await call(s.base, 'POST', '/api/zones', { name });
+  const res = await call(s.base, 'POST', '/api/zones', { name }, s.adminHeaders);
   expect(res.status).toBe(201);
   return CreateZoneResponseSchema.parse(res.body).id;
 }
@@ -50,13 +50,25 @@ describe('zones', () => {
   });
 
   it('creates a zone (201, Location), normalising the name, and refuses a duplicate with 409', async () => {
-    const res = await call(s.base, 'POST', '/api/zones', { name: 'Created.Example.ORG.' });
+    const res = await call(
+      s.base,
+      'POST',
+      '/api/zones',
+      { name: 'Created.Example.ORG.' },
+      s.adminHeaders,
+    );
     expect(res.status).toBe(201);
     const zone = CreateZoneResponseSchema.parse(res.body);
     expect(zone.name).toBe('created.example.org');
     expect(res.headers.get('location')).toBe(`/api/zones/${zone.id}`);
 
-    const again = await call(s.base, 'POST', '/api/zones', { name: 'created.example.org' });
+    const again = await call(
+      s.base,
+      'POST',
+      '/api/zones',
+      { name: 'created.example.org' },
+      s.adminHeaders,
+    );
     expect(again.status).toBe(409);
     expect(errorOf(again.body).code).toBe('HostedZoneAlreadyExists');
 
@@ -74,11 +86,11 @@ describe('zones', () => {
     [{ name: 'ok.example', extra: 1 }, 'extra'],
   ])('POST /api/zones %j → 400 naming %s', async (body, field) => {
     const before = await call(s.base, 'GET', '/api/zones');
-    const res = await call(s.base, 'POST', '/api/zones', body);
+    const res = await call(s.base, 'POST', '/api/zones', body, s.adminHeaders);
     expect(res.status).toBe(400);
     const error = errorOf(res.body);
     expect(error.code).toBe('InvalidInput');
-    expect(error.details?.map((d) => d.field)).toContain(field);
+    expect(fieldErrors(error).map((d) => d.field)).toContain(field);
     expect((await call(s.base, 'GET', '/api/zones')).body).toEqual(before.body);
   });
 
@@ -94,47 +106,70 @@ describe('zones', () => {
     for (const path of ['/api/zones/ZNOSUCHZONE123/changes', '/api/zones/ZNOSUCHZONE123']) {
       expect((await call(s.base, 'GET', path)).status).toBe(404);
     }
-    const post = await call(s.base, 'POST', '/api/zones/ZNOSUCHZONE123/rrsets', sampleBatch);
+    const post = await call(
+      s.base,
+      'POST',
+      '/api/zones/ZNOSUCHZONE123/rrsets',
+      sampleBatch,
+      s.adminHeaders,
+    );
     expect(post.status).toBe(404);
 
     const malformed = await call(s.base, 'GET', '/api/zones/not-a-zone-id/rrsets');
     expect(malformed.status).toBe(400);
-    expect(errorOf(malformed.body).details?.[0]?.field).toBe('id');
+    expect(fieldErrors(errorOf(malformed.body))[0]?.field).toBe('id');
   });
 
   it('deletes an empty zone (204), refuses a non-empty one (409) unless force=true', async () => {
     const empty = await createZone('empty.example');
-    const del = await call(s.base, 'DELETE', `/api/zones/${empty}`);
+    const del = await call(s.base, 'DELETE', `/api/zones/${empty}`, undefined, s.adminHeaders);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
     expect((await call(s.base, 'GET', `/api/zones/${empty}`)).status).toBe(404);
-    expect((await call(s.base, 'DELETE', `/api/zones/${empty}`)).status).toBe(404);
+    expect(
+      (await call(s.base, 'DELETE', `/api/zones/${empty}`, undefined, s.adminHeaders)).status,
+    ).toBe(404);
 
     const full = await createZone('full.example');
-    const applied = await call(s.base, 'POST', `/api/zones/${full}/rrsets`, {
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'www.full.example',
-            Type: 'A',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.1' }],
+    const applied = await call(
+      s.base,
+      'POST',
+      `/api/zones/${full}/rrsets`,
+      {
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.full.example',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      s.adminHeaders,
+    );
     expect(applied.status).toBe(200);
-    const refused = await call(s.base, 'DELETE', `/api/zones/${full}`);
+    const refused = await call(s.base, 'DELETE', `/api/zones/${full}`, undefined, s.adminHeaders);
     expect(refused.status).toBe(409);
     expect(errorOf(refused.body).code).toBe('HostedZoneNotEmpty');
     expect(await rrsets(full)).toHaveLength(1);
 
-    const badForce = await call(s.base, 'DELETE', `/api/zones/${full}?force=yes`);
+    const badForce = await call(
+      s.base,
+      'DELETE',
+      `/api/zones/${full}?force=yes`,
+      undefined,
+      s.adminHeaders,
+    );
     expect(badForce.status).toBe(400);
-    expect(errorOf(badForce.body).details?.[0]?.field).toBe('force');
+    expect(fieldErrors(errorOf(badForce.body))[0]?.field).toBe('force');
 
-    expect((await call(s.base, 'DELETE', `/api/zones/${full}?force=true`)).status).toBe(204);
+    expect(
+      (await call(s.base, 'DELETE', `/api/zones/${full}?force=true`, undefined, s.adminHeaders))
+        .status,
+    ).toBe(204);
     expect((await call(s.base, 'GET', `/api/zones/${full}/rrsets`)).status).toBe(404);
   });
 });
@@ -146,17 +181,23 @@ describe('record sets and change batches', () => {
     const importable = sampleListing.ResourceRecordSets.filter(
       (r) => !(r.Name === 'shop.example.net.' && (r.Type === 'NS' || r.Type === 'SOA')),
     );
-    const imported = await call(s.base, 'POST', `/api/zones/${id}/rrsets`, {
-      ChangeBatch: {
-        Comment: 'import',
-        Changes: importable.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r })),
+    const imported = await call(
+      s.base,
+      'POST',
+      `/api/zones/${id}/rrsets`,
+      {
+        ChangeBatch: {
+          Comment: 'import',
+          Changes: importable.map((r) => ({ Action: 'UPSERT', ResourceRecordSet: r })),
+        },
       },
-    });
+      s.adminHeaders,
+    );
     expect(imported.status).toBe(200);
     const listed = await rrsets(id);
     for (const r of importable) expect(listed).toContainEqual(r);
 
-    const res = await call(s.base, 'POST', `/api/zones/${id}/rrsets`, sampleBatch);
+    const res = await call(s.base, 'POST', `/api/zones/${id}/rrsets`, sampleBatch, s.adminHeaders);
     expect(res.status).toBe(200);
     const info = ChangeInfoResponseSchema.parse(res.body).ChangeInfo;
     expect(info).toMatchObject({
@@ -182,7 +223,7 @@ describe('record sets and change batches', () => {
       'Add Singapore and move Frankfurt to new addresses',
       'import',
     ]);
-    expect(history[0]).toMatchObject({ Id: info.Id, Version: 2, Author: null });
+    expect(history[0]).toMatchObject({ Id: info.Id, Version: 2, Author: 'admin-env' });
     expect(history[0]?.Changes.map((c) => c.Action)).toEqual(['CREATE', 'UPSERT', 'DELETE']);
     // Names are stored normalised, with the trailing dot.
     expect(history[0]?.Changes[0]?.ResourceRecordSet.Name).toBe('www.shop.example.net.');
@@ -192,65 +233,77 @@ describe('record sets and change batches', () => {
 
   it('applies nothing when one change is bad, and reports every bad change with its index', async () => {
     const id = await createZone('atomic.example');
-    const first = await call(s.base, 'POST', `/api/zones/${id}/rrsets`, {
-      Comment: 'seed',
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'app.atomic.example',
-            Type: 'A',
-            SetIdentifier: 'oregon',
-            Region: 'us-west-2',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.10' }],
+    const first = await call(
+      s.base,
+      'POST',
+      `/api/zones/${id}/rrsets`,
+      {
+        Comment: 'seed',
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'app.atomic.example',
+              Type: 'A',
+              SetIdentifier: 'oregon',
+              Region: 'us-west-2',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.10' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      s.adminHeaders,
+    );
     expect(first.status).toBe(200);
     const before = await rrsets(id);
     const zoneBefore = (await call(s.base, 'GET', `/api/zones/${id}`)).body;
     const historyBefore = (await call(s.base, 'GET', `/api/zones/${id}/changes`)).body;
 
-    const res = await call(s.base, 'POST', `/api/zones/${id}/rrsets`, {
-      Comment: 'half good',
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'app.atomic.example.',
-            Type: 'A',
-            SetIdentifier: 'singapore',
-            Region: 'ap-southeast-1',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.20' }],
+    const res = await call(
+      s.base,
+      'POST',
+      `/api/zones/${id}/rrsets`,
+      {
+        Comment: 'half good',
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'app.atomic.example.',
+              Type: 'A',
+              SetIdentifier: 'singapore',
+              Region: 'ap-southeast-1',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.20' }],
+            },
           },
-        },
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'app.atomic.example',
-            Type: 'A',
-            SetIdentifier: 'tokyo',
-            Region: 'ap-northeast-1',
-            TTL: 60,
-            ResourceRecords: [{ Value: '999.1.1.1' }],
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'app.atomic.example',
+              Type: 'A',
+              SetIdentifier: 'tokyo',
+              Region: 'ap-northeast-1',
+              TTL: 60,
+              ResourceRecords: [{ Value: '999.1.1.1' }],
+            },
           },
-        },
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'app.atomic.example',
-            Type: 'A',
-            SetIdentifier: 'oregon-2',
-            Region: 'us-west-2',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.11' }],
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'app.atomic.example',
+              Type: 'A',
+              SetIdentifier: 'oregon-2',
+              Region: 'us-west-2',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.11' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      s.adminHeaders,
+    );
     expect(res.status).toBe(400);
     const error = errorOf(res.body);
     expect(error.code).toBe('InvalidChangeBatch');
@@ -259,8 +312,8 @@ describe('record sets and change batches', () => {
       field: 'ResourceRecordSet.ResourceRecords[0].Value',
       message: expect.stringContaining('999.1.1.1'),
     });
-    expect(error.details?.some((d) => d.change === 2)).toBe(true);
-    expect(error.details?.some((d) => d.change === 0)).toBe(false);
+    expect(fieldErrors(error).some((d) => d.change === 2)).toBe(true);
+    expect(fieldErrors(error).some((d) => d.change === 0)).toBe(false);
 
     expect(await rrsets(id)).toEqual(before);
     expect((await call(s.base, 'GET', `/api/zones/${id}`)).body).toEqual(zoneBefore);
@@ -427,7 +480,7 @@ describe('record sets and change batches', () => {
     const demo = zones.find((z) => z.name === 'example.com');
     if (!demo) throw new Error('demo zone missing');
     const before = await rrsets(demo.id);
-    const res = await call(s.base, 'POST', `/api/zones/${demo.id}/rrsets`, body);
+    const res = await call(s.base, 'POST', `/api/zones/${demo.id}/rrsets`, body, s.adminHeaders);
     expect(res.status).toBe(400);
     const error = errorOf(res.body);
     expect(error.code).toBe('InvalidChangeBatch');
@@ -469,7 +522,7 @@ describe('record sets and change batches', () => {
     for (const q of ['limit=0', 'limit=abc', 'limit=5000', 'other=1']) {
       const res = await call(s.base, 'GET', `/api/zones/${id}/changes?${q}`);
       expect(res.status, q).toBe(400);
-      expect(errorOf(res.body).details?.[0]?.field).toBe(q.split('=')[0]);
+      expect(fieldErrors(errorOf(res.body))[0]?.field).toBe(q.split('=')[0]);
     }
   });
 });
