@@ -1,11 +1,9 @@
 import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { ADMIN_TOKEN } from './e2e/admin-token';
+import { E2E_DB_FILE, E2E_PORT } from './e2e/e2e-env';
 
-/** E2E_PORT lets two checkouts (or two helpers) run the suite at once without colliding. */
-const PORT = Number(process.env.E2E_PORT ?? 4317);
+const PORT = E2E_PORT;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /**
@@ -13,7 +11,7 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
  * the demo data only. The config is evaluated in the runner and in each worker; only the
  * runner (no TEST_WORKER_INDEX) removes the file, before the web server starts.
  */
-const DB_FILE = join(tmpdir(), `latency-atlas-e2e-${PORT}.db`);
+const DB_FILE = E2E_DB_FILE;
 if (process.env.TEST_WORKER_INDEX === undefined) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(DB_FILE + suffix, { force: true });
 }

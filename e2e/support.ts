@@ -1,9 +1,81 @@
-import { type APIRequestContext, test as base, expect, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  type APIRequestContext,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+} from '@playwright/test';
 import type { ChangeBatch, ResourceRecordSet } from '../src/engine/types';
+import type { Role } from '../src/shared/auth';
 import type { ZoneSummary } from '../src/shared/zones';
 import { ADMIN_TOKEN } from './admin-token';
+import { E2E_DB_FILE } from './e2e-env';
 
 export { ADMIN_TOKEN };
+
+/** Where the dashboard keeps the session's token (src/web/lib/session.ts). */
+const TOKEN_KEY = 'latency-atlas.token';
+
+/**
+ * Sign `target` (a page, or every page of a context) in with `token` the way an operator would
+ * end up: the token in the tab's sessionStorage before the app starts. Set once per tab, so a
+ * sign-out in the UI survives reloads.
+ */
+export async function signIn(target: Page | BrowserContext, token: string): Promise<void> {
+  await target.addInitScript(
+    ({ key, value }) => {
+      try {
+        if (window.location.protocol !== 'http:') return;
+        if (sessionStorage.getItem('latency-atlas.e2e-signed-in')) return;
+        sessionStorage.setItem(key, value);
+        sessionStorage.setItem('latency-atlas.e2e-signed-in', '1');
+      } catch {
+        // about:blank has no storage.
+      }
+    },
+    { key: TOKEN_KEY, value: token },
+  );
+}
+
+const run = promisify(execFile);
+const madeTokens = new Map<string, string>();
+
+/**
+ * An API token with `role`, made with the real CLI (`npm run token -- create`) against the e2e
+ * server's database, as an admin would. Names are unique per run (`alice`, or `alice-2` when a
+ * retry already made `alice`); returns the name actually used and the secret.
+ */
+export async function createToken(
+  name: string,
+  role: Role,
+): Promise<{ name: string; token: string }> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const n = attempt === 1 ? name : `${name}-${attempt}`;
+    const cached = madeTokens.get(`${n}|${role}`);
+    if (cached) return { name: n, token: cached };
+    try {
+      const { stdout } = await run(
+        'npx',
+        ['tsx', 'scripts/token.ts', 'create', '--name', n, '--role', role],
+        { env: { ...process.env, DATABASE_URL: `sqlite:${E2E_DB_FILE}` } },
+      );
+      const token = stdout.trim().split('\n').pop() ?? '';
+      madeTokens.set(`${n}|${role}`, token);
+      return { name: n, token };
+    } catch (e) {
+      const err = e as { stderr?: string };
+      if (!/already exists/.test(err.stderr ?? '')) throw e;
+    }
+  }
+  throw new Error(`could not create a token named like ${name}`);
+}
+
+/** Authorization headers for a token. */
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
 
 /** Headers that act as the e2e admin token (writes need a token; reads do not). */
 export const ADMIN_HEADERS = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -99,6 +171,11 @@ export function watchChangePosts(page: Page): string[] {
   return posts;
 }
 
+interface Options {
+  /** The token each test's page is signed in with (default the admin's); null: signed out. */
+  signedInAs: string | null;
+}
+
 interface Fixtures {
   /** A fresh, empty zone made through the API for this test, deleted afterwards. */
   zone: { id: string; name: string };
@@ -106,7 +183,12 @@ interface Fixtures {
   pageDialogs: string[];
 }
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures & Options>({
+  signedInAs: [ADMIN_TOKEN, { option: true }],
+  page: async ({ page, signedInAs }, use) => {
+    if (signedInAs) await signIn(page, signedInAs);
+    await use(page);
+  },
   zone: async ({ request }, use) => {
     const client = api(request);
     const zone = await client.createZone(uniqueZoneName());

@@ -37,7 +37,7 @@ describe('service routes', () => {
       ['PATCH', `/api/zones/${zone}`],
       ['GET', '/nope.js'],
     ] as const) {
-      const res = await call(s.base, method, path);
+      const res = await call(s.base, method, path, undefined, s.adminHeaders);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(errorOf(res.body)).toMatchObject({
         code: 'NotFound',
@@ -59,7 +59,7 @@ describe('bad input never gets a 500', () => {
 
   it('malformed JSON → 400 MalformedJSON', async () => {
     for (const body of ['{', '{"Changes": [}', 'null x', '\u0000', '{"a":1}}']) {
-      const res = await call(s.base, 'POST', zonePath(), body);
+      const res = await call(s.base, 'POST', zonePath(), body, s.adminHeaders);
       expect(res.status, body).toBe(400);
       expect(errorOf(res.body).code).toBe('MalformedJSON');
     }
@@ -67,13 +67,21 @@ describe('bad input never gets a 500', () => {
 
   it('an empty JSON body is no body: POST says what is missing, DELETE works', async () => {
     const res = await call(s.base, 'POST', '/api/zones', '', {
+      ...s.adminHeaders,
       'content-type': 'application/json',
     });
     expect(res.status).toBe(400);
     expect(errorOf(res.body)).toMatchObject({ code: 'InvalidInput', details: [{ field: 'name' }] });
-    const created = await call(s.base, 'POST', '/api/zones', { name: 'empty-body.example' });
+    const created = await call(
+      s.base,
+      'POST',
+      '/api/zones',
+      { name: 'empty-body.example' },
+      s.adminHeaders,
+    );
     const id = (created.body as { id: string }).id;
     const del = await call(s.base, 'DELETE', `/api/zones/${id}`, undefined, {
+      ...s.adminHeaders,
       'content-type': 'application/json',
     });
     expect(del.status).toBe(204);
@@ -82,6 +90,7 @@ describe('bad input never gets a 500', () => {
   it('a body that is not JSON → 415', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
       const res = await call(s.base, 'POST', '/api/zones', 'name=example.org', {
+        ...s.adminHeaders,
         'content-type': type,
       });
       expect(res.status, type).toBe(415);
@@ -91,7 +100,7 @@ describe('bad input never gets a 500', () => {
 
   it('a body over the limit → 413, nothing stored', async () => {
     const huge = JSON.stringify({ name: 'x'.repeat(BODY_LIMIT_BYTES + 10) });
-    const res = await call(s.base, 'POST', '/api/zones', huge);
+    const res = await call(s.base, 'POST', '/api/zones', huge, s.adminHeaders);
     expect(res.status).toBe(413);
     expect(errorOf(res.body).code).toBe('PayloadTooLarge');
     expect(
@@ -250,7 +259,7 @@ describe('bad input never gets a 500', () => {
       (await call(s.base, 'GET', zonePath())).body,
     );
     for (const [method, path, body] of table) {
-      const res = await call(s.base, method, path, body);
+      const res = await call(s.base, method, path, body, s.adminHeaders);
       const label = `${method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 120)}`;
       expect(res.status, label).toBeGreaterThanOrEqual(400);
       expect(res.status, label).toBeLessThan(500);
@@ -381,33 +390,53 @@ describe('the built SPA', () => {
     const api = await call(web.base, 'GET', '/api/nope');
     expect(api.status).toBe(404);
     expect(errorOf(api.body).code).toBe('NotFound');
-    expect((await call(web.base, 'POST', '/somewhere')).status).toBe(404);
+    expect((await call(web.base, 'POST', '/somewhere', undefined, web.adminHeaders)).status).toBe(
+      404,
+    );
   });
 });
 
 describe('restart', () => {
   it('keeps zones, records and history in the SQLite file', async () => {
     const first = await startTestServer({ demo: false });
-    const created = await call(first.base, 'POST', '/api/zones', { name: 'persist.example' });
+    const created = await call(
+      first.base,
+      'POST',
+      '/api/zones',
+      { name: 'persist.example' },
+      first.adminHeaders,
+    );
     const id = (created.body as { id: string }).id;
-    const applied = await call(first.base, 'POST', `/api/zones/${id}/rrsets`, {
-      Comment: 'before restart',
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'www.persist.example',
-            Type: 'A',
-            SetIdentifier: 'eu',
-            Region: 'eu-west-1',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.7' }],
+    const applied = await call(
+      first.base,
+      'POST',
+      `/api/zones/${id}/rrsets`,
+      {
+        Comment: 'before restart',
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.persist.example',
+              Type: 'A',
+              SetIdentifier: 'eu',
+              Region: 'eu-west-1',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.7' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      first.adminHeaders,
+    );
     expect(applied.status).toBe(200);
-    await call(first.base, 'PUT', '/api/health-checks/hc-1', { healthy: false });
+    await call(
+      first.base,
+      'PUT',
+      '/api/health-checks/hc-1',
+      { healthy: false },
+      first.adminHeaders,
+    );
     await first.stop();
 
     const second = await startTestServer({ dir: first.dir, demo: true });

@@ -8,12 +8,17 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
+import { registerAuth } from './auth/auth-hook';
+import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
 import { ApiHttpError, invalidInput } from './routes/api-error';
+import { registerAuditRoutes } from './routes/audit-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
+import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
 import { registerZoneRoutes } from './routes/zone-routes';
 import type { Repository } from './storage/repository';
@@ -28,6 +33,10 @@ export interface AppOptions {
    * non-/api GETs fall back to it; otherwise `/` says how to build it.
    */
   webRoot?: string;
+  /** Reads need a viewer token too (main.ts: LATENCY_ATLAS_PRIVATE=1); writes always need one. */
+  privateReads?: boolean;
+  /** The cities impact is counted over; default: every GeoNames city (loaded on first use). */
+  impactCities?: () => readonly ImpactCity[];
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -149,11 +158,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });
 
+  // Tokens and roles for every /api route (before any handler, before body parsing).
+  registerAuth(app, options.repository, { privateReads: options.privateReads === true });
+  const cities = options.impactCities ?? loadImpactCities;
+
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
-  registerZoneRoutes(app, options.repository);
+  registerZoneRoutes(app, options.repository, { cities });
   registerTestDnsAnswerRoute(app, options.repository, options.geo);
   registerHealthCheckRoutes(app, options.repository);
+  registerProposalRoutes(app, { repository: options.repository, cities });
+  registerAuditRoutes(app, options.repository);
 
   const webRoot = options.webRoot;
   const hasWeb = webRoot !== undefined && existsSync(join(webRoot, 'index.html'));

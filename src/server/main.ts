@@ -1,15 +1,22 @@
 /**
  * `npm start`: read the environment, open storage, seed the demo zone on an empty database,
- * listen. PORT (8080), HOST (127.0.0.1), DATABASE_URL (sqlite:./data/latency-atlas.db);
- * `--no-demo` or LATENCY_ATLAS_NO_DEMO=1 skips the demo data.
+ * make sure an admin token exists, listen. PORT (8080), HOST (127.0.0.1), DATABASE_URL
+ * (sqlite:./data/latency-atlas.db); `--no-demo` or LATENCY_ATLAS_NO_DEMO=1 skips the demo data;
+ * LATENCY_ATLAS_PRIVATE=1 makes reads need a viewer token too; LATENCY_ATLAS_ADMIN_TOKEN=<secret>
+ * makes that secret an admin token (`admin-env`), for automation and tests. On a database
+ * without any token, a first admin token is made and printed once.
  */
 import { resolve } from 'node:path';
 import { buildApp } from './app';
+import {
+  AdminTokenConfigError,
+  ensureAdminTokens,
+  firstAdminBanner,
+} from './auth/bootstrap-tokens';
+import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
-import { DatabaseUrlError, openRepository } from './storage/open-repository';
+import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from './storage/open-repository';
 import { seedDemo } from './storage/seed-demo';
-
-const DEFAULT_DATABASE_URL = 'sqlite:./data/latency-atlas.db';
 
 function readPort(text: string | undefined): number {
   if (text === undefined || text === '') return 8080;
@@ -29,11 +36,21 @@ async function main(): Promise<void> {
   const host = process.env.HOST || '127.0.0.1';
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const noDemo = process.argv.includes('--no-demo') || isTruthy(process.env.LATENCY_ATLAS_NO_DEMO);
+  const privateReads = isTruthy(process.env.LATENCY_ATLAS_PRIVATE);
 
   const repository = await openRepository(databaseUrl);
   const geo = loadGeo();
+  loadImpactCities(); // now rather than on the first write (impact is counted over every city)
   if (!noDemo && (await seedDemo(repository))) {
     console.log('latency-atlas: empty database, added the demo zone example.com');
+  }
+  const tokens = await ensureAdminTokens(repository, {
+    configuredSecret: process.env.LATENCY_ATLAS_ADMIN_TOKEN,
+  });
+  if (tokens.configured) {
+    console.log(
+      `latency-atlas: LATENCY_ATLAS_ADMIN_TOKEN is the admin token "${tokens.configured.name}"`,
+    );
   }
 
   const app = buildApp({
@@ -41,6 +58,7 @@ async function main(): Promise<void> {
     geo,
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),
+    privateReads,
   });
 
   let closing = false;
@@ -63,6 +81,9 @@ async function main(): Promise<void> {
   const address = await app.listen({ port, host });
   console.log(`latency-atlas: ${geo.attribution}`);
   console.log(`latency-atlas listening on ${address} (API reference: ${address}/api/docs)`);
+  if (privateReads) console.log('latency-atlas: LATENCY_ATLAS_PRIVATE=1: reads need a token too');
+  // Last, so it is what the operator sees.
+  if (tokens.firstAdmin) console.log(firstAdminBanner(tokens.firstAdmin));
 }
 
 main().catch((err: unknown) => {
@@ -73,6 +94,7 @@ main().catch((err: unknown) => {
     );
   } else if (
     err instanceof DatabaseUrlError ||
+    err instanceof AdminTokenConfigError ||
     (err instanceof Error && err.message.startsWith('PORT'))
   ) {
     console.error(`latency-atlas: ${err.message}`);

@@ -2,11 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Role } from '../shared/auth';
 import { buildApp } from './app';
+import { ensureAdminTokens } from './auth/bootstrap-tokens';
+import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
 import { loadGeo } from './geo/load-geo';
 import { openRepository } from './storage/open-repository';
 import type { Repository } from './storage/repository';
 import { seedDemo } from './storage/seed-demo';
+
+/**
+ * The admin secret every test server starts with, as main.ts does with
+ * LATENCY_ATLAS_ADMIN_TOKEN (token name `admin-env`). Tests only.
+ */
+export const TEST_ADMIN_TOKEN = 'la_test-admin-token-for-tests-only-000000000';
 
 /** A real server for tests and benchmarks: temp SQLite file, loopback, port 0. */
 export interface TestServer {
@@ -15,6 +24,10 @@ export interface TestServer {
   repository: Repository;
   dir: string;
   dbFile: string;
+  /** TEST_ADMIN_TOKEN as an Authorization header: what writes in tests send. */
+  adminHeaders: Record<string, string>;
+  /** Makes a token (as `npm run token -- create` does) and returns its secret. */
+  createToken(name: string, role: Role): Promise<string>;
   /** Close app and repository (keeps the files). */
   stop(): Promise<void>;
   /** stop() and delete the temp directory. */
@@ -22,16 +35,18 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { demo?: boolean; dir?: string; webRoot?: string } = {},
+  opts: { demo?: boolean; dir?: string; webRoot?: string; privateReads?: boolean } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
   const dbFile = join(dir, 'test.db');
   const repository = await openRepository(`sqlite:${dbFile}`);
   if (opts.demo) await seedDemo(repository);
+  await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const app = buildApp({
     repository,
     geo: loadGeo(),
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
+    ...(opts.privateReads ? { privateReads: true } : {}),
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;
@@ -47,6 +62,12 @@ export async function startTestServer(
     repository,
     dir,
     dbFile,
+    adminHeaders: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    async createToken(name, role) {
+      const secret = generateTokenSecret();
+      await repository.createApiToken({ name, role, hash: hashTokenSecret(secret) });
+      return secret;
+    },
     stop,
     async close() {
       await stop();

@@ -80,6 +80,11 @@ export type ApiError = z.infer<typeof ApiErrorSchema>;
 /** What `error.details` may hold. */
 export type ErrorDetails = NonNullable<ApiError['error']['details']>;
 
+/** The field problems of an error ([] when it has none, or carries an object instead). */
+export function fieldErrors(error: ApiError['error']): ErrorDetail[] {
+  return Array.isArray(error.details) ? error.details : [];
+}
+
 /** Render a zod issue path the way the engine names fields: `Changes[0].ResourceRecordSet.TTL`. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { AliasTarget, Change, ChangeBatch, ResourceRecordSet } from '../engine/types';
 import { MAX_CHANGES_PER_BATCH } from '../engine/change-batch';
+import type { AliasTarget, Change, ChangeBatch, ResourceRecordSet } from '../engine/types';
+import { ImpactSchema } from './impact';
 
 /**
  * Route 53 record-set wire shapes, exactly as `aws route53` prints and accepts them.
@@ -60,7 +61,6 @@ export const ChangeSchema = z
     ResourceRecordSet: ResourceRecordSetSchema,
   })
   .meta({ id: 'Change' });
-
 
 export const ChangeBatchSchema = z
   .strictObject({
@@ -149,11 +149,17 @@ export const AppliedChangeSchema = z
     Id: z.string(),
     SubmittedAt: z.string(),
     Comment: z.string().nullable(),
-    /** Who applied it (token name) when known. */
+    /** Who made it (token name) when known: for an applied proposal, its author. */
     Author: z.string().nullable(),
+    /** Who applied it (token name) when known; differs from Author for a proposal. */
+    AppliedBy: z.string().nullable(),
+    /** The proposal it came from, if any. */
+    ProposalId: z.string().nullable(),
     /** The zone version this batch produced (1 for the first batch). */
     Version: z.number().int(),
     Changes: z.array(ChangeSchema),
+    /** What it did to users, computed when it was applied (null when not computed, e.g. the demo seed). */
+    Impact: ImpactSchema.nullable(),
   })
   .meta({ id: 'AppliedChange' });
 

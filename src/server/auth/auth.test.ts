@@ -72,7 +72,11 @@ describe('with a real repository', () => {
   describe('createAuthenticator', () => {
     it('resolves tokens to principals; refuses unknown, malformed and revoked ones', async () => {
       const secret = generateTokenSecret();
-      const token = await repo.createApiToken({ name: 'alice', role: 'editor', hash: hashTokenSecret(secret) });
+      const token = await repo.createApiToken({
+        name: 'alice',
+        role: 'editor',
+        hash: hashTokenSecret(secret),
+      });
       const auth = createAuthenticator(repo);
       expect(await auth(undefined)).toEqual({ ok: true, principal: null });
       expect(await auth(`Bearer ${secret}`)).toEqual({
@@ -119,9 +123,7 @@ describe('with a real repository', () => {
         name: 'admin',
         role: 'admin',
       });
-      expect(firstAdminBanner({ name: 'admin', secret })).toContain(
-        `first admin token: ${secret}`,
-      );
+      expect(firstAdminBanner({ name: 'admin', secret })).toContain(`first admin token: ${secret}`);
       expect(await ensureAdminTokens(repo)).toEqual({ firstAdmin: null, configured: null });
       expect(await repo.countApiTokens()).toBe(1);
     });
@@ -137,13 +139,17 @@ describe('with a real repository', () => {
       const result = await ensureAdminTokens(repo, { configuredSecret: secret });
       expect(result.firstAdmin).toBeNull();
       expect(result.configured).toMatchObject({ name: CONFIGURED_ADMIN_NAME, role: 'admin' });
-      expect(await repo.findApiTokenByHash(hashTokenSecret(secret))).toMatchObject({ name: 'admin-env' });
+      expect(await repo.findApiTokenByHash(hashTokenSecret(secret))).toMatchObject({
+        name: 'admin-env',
+      });
       // Idempotent; a new secret replaces the old one.
       await ensureAdminTokens(repo, { configuredSecret: secret });
       const rotated = 'la_configured-secret-for-tests-001';
       await ensureAdminTokens(repo, { configuredSecret: rotated });
       expect(await repo.findApiTokenByHash(hashTokenSecret(secret))).toBeNull();
-      expect(await repo.findApiTokenByHash(hashTokenSecret(rotated))).toMatchObject({ name: 'admin-env' });
+      expect(await repo.findApiTokenByHash(hashTokenSecret(rotated))).toMatchObject({
+        name: 'admin-env',
+      });
       expect(await repo.countApiTokens()).toBe(1);
     });
 
@@ -156,9 +162,9 @@ describe('with a real repository', () => {
       ).rejects.toThrow(/spaces/);
       const viewerSecret = 'la_viewer-secret-0123456789-abc';
       await repo.createApiToken({ name: 'v', role: 'viewer', hash: hashTokenSecret(viewerSecret) });
-      await expect(
-        ensureAdminTokens(repo, { configuredSecret: viewerSecret }),
-      ).rejects.toThrow(/secret of the token "v", which is a viewer token/);
+      await expect(ensureAdminTokens(repo, { configuredSecret: viewerSecret })).rejects.toThrow(
+        /secret of the token "v", which is a viewer token/,
+      );
     });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { Reader } from 'mmdb-lib';
+import { Reader, type Response } from 'mmdb-lib';
 import type { GeoPoint } from '../../engine/types';
 
 /** A located address: degrees plus a human label such as `London, GB`. */
@@ -36,7 +36,9 @@ function round4(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
 
-function toLocated(rec: DbIpCityRecord | null): Located | null {
+/** ip-location-db writes flat records, not MaxMind's nested shape that mmdb-lib types. */
+function toLocated(response: Response | null): Located | null {
+  const rec = response as DbIpCityRecord | null;
   if (!rec || typeof rec.latitude !== 'number' || typeof rec.longitude !== 'number') return null;
   const place = rec.city || rec.state1 || '';
   const country = rec.country_code ?? '';
@@ -76,8 +78,8 @@ function unmapIpv4(address: string): string {
 export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
   const cache4 = boundedCache();
   const cache6 = boundedCache();
-  const v4 = new Reader<DbIpCityRecord>(readFileSync(files.ipv4), { cache: cache4 });
-  const v6 = new Reader<DbIpCityRecord>(readFileSync(files.ipv6), { cache: cache6 });
+  const v4 = new Reader<Response>(readFileSync(files.ipv4), { cache: cache4 });
+  const v6 = new Reader<Response>(readFileSync(files.ipv6), { cache: cache6 });
   if (v4.metadata.ipVersion !== 4 || v6.metadata.ipVersion !== 6) {
     throw new Error('expected an IPv4 and an IPv6 mmdb file');
   }

@@ -10,8 +10,11 @@ export function toAppliedChangeWire(c: AppliedChangeBatch): AppliedChange {
     SubmittedAt: c.submittedAt,
     Comment: c.comment,
     Author: c.author,
+    AppliedBy: c.appliedBy,
+    ProposalId: c.proposalId,
     Version: c.version,
     Changes: c.changes,
+    Impact: c.impact,
   };
 }
 

@@ -39,3 +39,29 @@ export function invalidInput(error: ZodError, prefix?: string): ApiHttpError {
 export function invalidField(field: string, message: string): ApiHttpError {
   return new ApiHttpError(400, 'InvalidInput', `${field}: ${message}`, [{ field, message }]);
 }
+
+/**
+ * 400 InvalidChangeBatch listing every bad change; `outcome` says what did not happen
+ * ("nothing was applied", "nothing was stored"). Engine errors about the batch as a whole
+ * (change -1) are listed without a change index.
+ */
+export function invalidChangeBatch(
+  details: { change?: number; field: string; message: string }[],
+  outcome = 'nothing was applied',
+): ApiHttpError {
+  const listed: ErrorDetail[] = details.map((d) =>
+    d.change !== undefined && d.change >= 0
+      ? { change: d.change, field: d.field, message: d.message }
+      : { field: d.field, message: d.message },
+  );
+  const bad = new Set(listed.map((d) => d.change).filter((c) => c !== undefined));
+  const what =
+    bad.size === 0
+      ? 'the change batch is malformed'
+      : `${bad.size} ${bad.size === 1 ? 'change is' : 'changes are'} invalid`;
+  const [first] = listed;
+  const example = first
+    ? ` (${first.change !== undefined ? `change ${first.change} ` : ''}${first.field}: ${first.message})`
+    : '';
+  return new ApiHttpError(400, 'InvalidChangeBatch', `${what}; ${outcome}${example}`, listed);
+}

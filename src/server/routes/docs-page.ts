@@ -129,7 +129,7 @@ pre { background: var(--code); padding: .75rem; overflow: auto; border-radius: 6
 table { border-collapse: collapse; width: 100%; margin: .25rem 0 1rem; } th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 .op { border-top: 1px solid var(--line); padding-top: .5rem; } .desc, .muted { color: var(--muted); }
 .method { display: inline-block; min-width: 4.2em; text-align: center; border-radius: 4px; padding: 0 .3em; color: #fff; font-size: 12px; font-weight: 600; }
-.get { background: #1f6feb; } .post { background: #1a7f37; } .put { background: #9a6700; } .delete { background: #cf222e; }
+.get { background: #1f6feb; } .post { background: #1a7f37; } .put { background: #9a6700; } .delete { background: #cf222e; } .patch { background: #8250df; }
 ul.toc { list-style: none; padding: 0; } ul.toc li { margin: .2rem 0; }
 </style>
 </head>

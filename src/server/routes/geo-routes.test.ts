@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorSchema } from '../../shared/errors';
+import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
 import {
   CityListResponseSchema,
   CitySchema,
@@ -88,7 +88,7 @@ describe('GET /api/cities', () => {
     expect(res.status).toBe(400);
     const error = ApiErrorSchema.parse(res.body).error;
     expect(error.code).toBe('InvalidInput');
-    expect(error.details?.map((d) => d.field)).toContain(field);
+    expect(fieldErrors(error).map((d) => d.field)).toContain(field);
   });
 
   it('GET /api/cities/:id → the city, unknown → 404 NoSuchCity', async () => {
@@ -127,8 +127,8 @@ describe('GET /api/geoip', () => {
     expect(doc.status).toBe(404);
     const bad = await call(s.base, 'GET', '/api/geoip?ip=999.1.1.1');
     expect(bad.status).toBe(400);
-    expect(ApiErrorSchema.parse(bad.body).error.details?.[0]?.field).toBe('ip');
+    expect(fieldErrors(ApiErrorSchema.parse(bad.body).error)[0]?.field).toBe('ip');
     const missing = await call(s.base, 'GET', '/api/geoip');
-    expect(ApiErrorSchema.parse(missing.body).error.details?.[0]?.field).toBe('ip');
+    expect(fieldErrors(ApiErrorSchema.parse(missing.body).error)[0]?.field).toBe('ip');
   });
 });

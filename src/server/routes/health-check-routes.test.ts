@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorSchema } from '../../shared/errors';
+import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
 import { HealthCheckListResponseSchema, HealthCheckStatusSchema } from '../../shared/health';
 import { call, startTestServer, type TestServer } from '../test-server';
 
@@ -7,22 +7,31 @@ let s: TestServer;
 let zone: string;
 beforeAll(async () => {
   s = await startTestServer();
-  zone = ((await call(s.base, 'POST', '/api/zones', { name: 'hc.example' })).body as { id: string })
-    .id;
-  const res = await call(s.base, 'POST', `/api/zones/${zone}/rrsets`, {
-    Changes: ['a', 'b'].map((id, i) => ({
-      Action: 'CREATE',
-      ResourceRecordSet: {
-        Name: 'www.hc.example',
-        Type: 'A',
-        SetIdentifier: id,
-        Region: i === 0 ? 'eu-west-1' : 'us-east-1',
-        TTL: 60,
-        ResourceRecords: [{ Value: `192.0.2.${i + 1}` }],
-        HealthCheckId: `check-${id}`,
-      },
-    })),
-  });
+  zone = (
+    (await call(s.base, 'POST', '/api/zones', { name: 'hc.example' }, s.adminHeaders)).body as {
+      id: string;
+    }
+  ).id;
+  const res = await call(
+    s.base,
+    'POST',
+    `/api/zones/${zone}/rrsets`,
+    {
+      Changes: ['a', 'b'].map((id, i) => ({
+        Action: 'CREATE',
+        ResourceRecordSet: {
+          Name: 'www.hc.example',
+          Type: 'A',
+          SetIdentifier: id,
+          Region: i === 0 ? 'eu-west-1' : 'us-east-1',
+          TTL: 60,
+          ResourceRecords: [{ Value: `192.0.2.${i + 1}` }],
+          HealthCheckId: `check-${id}`,
+        },
+      })),
+    },
+    s.adminHeaders,
+  );
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
@@ -39,7 +48,13 @@ describe('/api/health-checks', () => {
       id: 'never-seen',
       healthy: true,
     });
-    const put = await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: false });
+    const put = await call(
+      s.base,
+      'PUT',
+      '/api/health-checks/check-a',
+      { healthy: false },
+      s.adminHeaders,
+    );
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ id: 'check-a', healthy: false });
     expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
@@ -63,7 +78,7 @@ describe('/api/health-checks', () => {
       },
     ]);
 
-    await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: true });
+    await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: true }, s.adminHeaders);
     expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
       id: 'check-a',
       healthy: true,
@@ -76,11 +91,11 @@ describe('/api/health-checks', () => {
     [{ healthy: true, reason: 'x' }, 'reason'],
     [[true], ''],
   ])('PUT %j → 400 naming %j, status unchanged', async (body, field) => {
-    const res = await call(s.base, 'PUT', '/api/health-checks/check-b', body);
+    const res = await call(s.base, 'PUT', '/api/health-checks/check-b', body, s.adminHeaders);
     expect(res.status).toBe(400);
     const error = ApiErrorSchema.parse(res.body).error;
     expect(error.code).toBe('InvalidInput');
-    expect(error.details?.map((d) => d.field)).toContain(field);
+    expect(fieldErrors(error).map((d) => d.field)).toContain(field);
     expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toEqual({
       id: 'check-b',
       healthy: true,
@@ -88,10 +103,16 @@ describe('/api/health-checks', () => {
   });
 
   it('refuses ids longer than 64 characters', async () => {
-    const res = await call(s.base, 'PUT', `/api/health-checks/${'x'.repeat(65)}`, {
-      healthy: false,
-    });
+    const res = await call(
+      s.base,
+      'PUT',
+      `/api/health-checks/${'x'.repeat(65)}`,
+      {
+        healthy: false,
+      },
+      s.adminHeaders,
+    );
     expect(res.status).toBe(400);
-    expect(ApiErrorSchema.parse(res.body).error.details?.[0]?.field).toBe('id');
+    expect(fieldErrors(ApiErrorSchema.parse(res.body).error)[0]?.field).toBe('id');
   });
 });

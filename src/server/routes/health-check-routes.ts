@@ -6,6 +6,7 @@ import {
   type HealthCheckStatus,
   SetHealthRequestSchema,
 } from '../../shared/health';
+import { requireRole } from '../auth/auth-hook';
 import type { Repository } from '../storage/repository';
 import { invalidInput } from './api-error';
 
@@ -44,12 +45,17 @@ export function registerHealthCheckRoutes(app: FastifyInstance, repository: Repo
     return { id: params.data.id, healthy: health.get(params.data.id) ?? true };
   });
 
-  app.put('/api/health-checks/:id', async (req): Promise<HealthCheckStatus> => {
-    const params = HealthCheckParamsSchema.safeParse(req.params);
-    if (!params.success) throw invalidInput(params.error);
-    const body = SetHealthRequestSchema.safeParse(req.body ?? {});
-    if (!body.success) throw invalidInput(body.error);
-    await repository.setHealth(params.data.id, body.data.healthy);
-    return { id: params.data.id, healthy: body.data.healthy };
-  });
+  app.put(
+    '/api/health-checks/:id',
+    { config: { access: 'editor' } },
+    async (req): Promise<HealthCheckStatus> => {
+      const principal = requireRole(req, 'editor', 'setting a health check status');
+      const params = HealthCheckParamsSchema.safeParse(req.params);
+      if (!params.success) throw invalidInput(params.error);
+      const body = SetHealthRequestSchema.safeParse(req.body ?? {});
+      if (!body.success) throw invalidInput(body.error);
+      await repository.setHealth(params.data.id, body.data.healthy, { actor: principal.name });
+      return { id: params.data.id, healthy: body.data.healthy };
+    },
+  );
 }

@@ -29,14 +29,16 @@ import {
   ZoneDetailSchema,
   ZoneListResponseSchema,
 } from '../../shared/zones';
+import type { Access } from '../auth/auth-hook';
 import { CityParamsSchema } from './geo-routes';
 import { HealthCheckParamsSchema } from './health-check-routes';
+import { REVIEW_ROUTE_DOCS } from './review-route-docs';
 import { ZoneParamsSchema } from './zone-routes';
 
 /** Built from the shared zod schemas, so the document cannot drift from what the routes parse. */
 
 type JsonSchema = Record<string, unknown>;
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 interface ResponseDoc {
   description: string;
@@ -47,6 +49,8 @@ interface ResponseDoc {
 
 export interface RouteDoc {
   method: Method;
+  /** Who may call it (auth-hook); default: `read` for GET, `editor` for writes. */
+  access?: Access;
   /** OpenAPI form: `/api/zones/{id}`. */
   path: string;
   summary: string;
@@ -60,6 +64,8 @@ export interface RouteDoc {
 
 const error = (description: string): ResponseDoc => ({ description, schema: ApiErrorSchema });
 const badInput = error('Bad input: `error.details` names each bad field.');
+const unauthorized = error('Unauthorized: no token, or one that is unknown or revoked.');
+const forbidden = (role: string) => error(`Forbidden: the token's role is below ${role}.`);
 const noZone = error('NoSuchHostedZone (or 400 for a malformed id).');
 
 /** Every route the API serves; a test checks this against the routes actually registered. */
@@ -137,10 +143,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
     path: '/api/zones',
     tag: 'zones',
     summary: 'Create a hosted zone',
+    access: 'editor',
     body: CreateZoneRequestSchema,
     responses: {
       201: { description: 'Created', schema: CreateZoneResponseSchema },
       400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
       409: error('HostedZoneAlreadyExists'),
     },
   },
@@ -158,10 +167,13 @@ export const ROUTE_DOCS: RouteDoc[] = [
     tag: 'zones',
     summary: 'Delete a hosted zone',
     description: 'A zone holding record sets other than the apex NS/SOA needs `?force=true`.',
+    access: 'admin',
     params: ZoneParamsSchema,
     query: DeleteZoneQuerySchema,
     responses: {
       204: { description: 'Deleted' },
+      401: unauthorized,
+      403: forbidden('admin'),
       404: noZone,
       409: error('HostedZoneNotEmpty'),
     },
@@ -186,12 +198,17 @@ export const ROUTE_DOCS: RouteDoc[] = [
     tag: 'record sets',
     summary: 'Apply a change batch (all or nothing)',
     description:
-      'The body of an `aws route53 change-resource-record-sets --change-batch` file, or the same wrapped in `{"ChangeBatch":{…}}`. Any invalid change → 400 InvalidChangeBatch listing every bad change; nothing is applied.',
+      'The body of an `aws route53 change-resource-record-sets --change-batch` file, or the same wrapped in `{"ChangeBatch":{…}}`. Any invalid change → 400 InvalidChangeBatch listing every bad change; nothing is applied. The impact on users is computed and kept in history. In a zone that requires approval only an admin may do this; everyone else proposes the batch (POST /api/zones/{id}/proposals).',
+    access: 'editor',
     params: ZoneParamsSchema,
     body: ChangeBatchRequestSchema,
     responses: {
       200: { description: 'Applied', schema: ChangeInfoResponseSchema },
       400: error('InvalidChangeBatch: `details[].change` is the 0-based change index'),
+      401: unauthorized,
+      403: error(
+        'Forbidden (below editor), or ApprovalRequired (the zone requires approval: propose it)',
+      ),
       404: noZone,
       413: error('PayloadTooLarge'),
       415: error('UnsupportedMediaType: send application/json'),
@@ -250,11 +267,35 @@ export const ROUTE_DOCS: RouteDoc[] = [
     path: '/api/health-checks/{id}',
     tag: 'health checks',
     summary: 'Set the status of a health check (to preview a failover)',
+    access: 'editor',
     params: HealthCheckParamsSchema,
     body: SetHealthRequestSchema,
-    responses: { 200: { description: 'Stored', schema: HealthCheckStatusSchema }, 400: badInput },
+    responses: {
+      200: { description: 'Stored', schema: HealthCheckStatusSchema },
+      400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
+    },
   },
+  ...REVIEW_ROUTE_DOCS,
 ];
+
+const ACCESS_NOTE: Record<Access, string> = {
+  public: 'Open to anyone.',
+  read: 'Open without a token (unless the server keeps reads private: then a viewer token).',
+  token: 'Needs a valid token (any role).',
+  viewer: 'Needs a token with the viewer role or higher.',
+  editor: 'Needs a token with the editor role or higher.',
+  approver: 'Needs a token with the approver role or higher.',
+  admin: 'Needs an admin token.',
+};
+
+/** OpenAPI security for a route: none, optional bearer, or required bearer. */
+function securityFor(access: Access): Record<string, string[]>[] {
+  if (access === 'public') return [];
+  if (access === 'read') return [{}, { bearerAuth: [] }];
+  return [{ bearerAuth: [] }];
+}
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
@@ -338,11 +379,14 @@ export function buildOpenApiDocument(): JsonSchema {
     const params = [...parameters('path', route.params), ...parameters('query', route.query)];
     const [bodyExample] = examplesOf(route.body);
     const fallbackExample = route.body ? examplesOf(unwrapUnion(route.body))[0] : undefined;
+    const access: Access = route.access ?? (route.method === 'get' ? 'read' : 'editor');
+    const note = ACCESS_NOTE[access];
     const operation = {
       operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       tags: [route.tag],
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      description: route.description ? `${route.description}\n\n${note}` : note,
+      security: securityFor(access),
       ...(params.length > 0 ? { parameters: params } : {}),
       ...(route.body
         ? {
@@ -370,11 +414,21 @@ export function buildOpenApiDocument(): JsonSchema {
       title: 'latency-atlas control API',
       version: '0.1.0',
       description:
-        'Route 53-style latency records: zones, record sets, all-or-nothing change batches, history and TestDNSAnswer with a routing explanation. IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0.',
+        'Route 53-style latency records: zones, record sets, all-or-nothing change batches, history and TestDNSAnswer with a routing explanation; proposals reviewed with their impact on users, approval, rollback and an append-only audit log. Reads are open (unless the server keeps them private); every write needs `Authorization: Bearer <token>`. IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
-    components: { schemas },
+    components: {
+      schemas,
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API token (`la_…`), made with `npm run token -- create --name <name> --role <viewer|editor|approver|admin>`. Roles: viewer reads; editor proposes and applies where no approval is needed; approver also approves and rejects; admin also changes settings, deletes zones and applies directly.',
+        },
+      },
+    },
   };
   return cached;
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Impact, ImpactCity } from '../../engine/impact';
 import { invertPlan, rollbackConflicts } from '../../engine/rollback';
-import type { ChangeError } from '../../engine/types';
 import { issuesToChangeDetails } from '../../shared/errors';
 import type { ProposalImpactResponse } from '../../shared/impact';
 import {
@@ -31,7 +30,7 @@ import {
   type Repository,
   StaleZoneVersionError,
 } from '../storage/repository';
-import { ApiHttpError, invalidField, invalidInput } from './api-error';
+import { invalidChangeBatch, invalidField, invalidInput } from './api-error';
 import { reviewError, staleProposal, toReviewHttpError } from './review-errors';
 import { findZone } from './zone-routes';
 
@@ -50,28 +49,6 @@ export interface ReviewRouteOptions {
   repository: Repository;
   /** The cities impact is counted over (loaded on first use). */
   cities: () => readonly ImpactCity[];
-}
-
-/** 400 InvalidChangeBatch, worded as POST /api/zones/:id/rrsets words it. */
-export function invalidChangeBatch(
-  details: { change?: number; field: string; message: string }[],
-  what = 'nothing was applied',
-): ApiHttpError {
-  const bad = new Set(details.map((d) => d.change).filter((c) => c !== undefined && c >= 0));
-  const summary =
-    bad.size === 0
-      ? 'the change batch is invalid'
-      : `${bad.size} ${bad.size === 1 ? 'change is' : 'changes are'} invalid`;
-  const [first] = details;
-  const example = first
-    ? ` (${first.change !== undefined && first.change >= 0 ? `change ${first.change} ` : ''}${first.field}: ${first.message})`
-    : '';
-  return new ApiHttpError(400, 'InvalidChangeBatch', `${summary}; ${what}${example}`, details);
-}
-
-/** Engine errors use change -1 for the batch as a whole; the wire omits `change` then. */
-function wireErrors(errors: ChangeError[]) {
-  return errors.map((e) => (e.change >= 0 ? e : { field: e.field, message: e.message }));
 }
 
 /** Runs a storage call, turning its typed refusals into API errors. */
@@ -175,7 +152,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
           ...(supersedes ? { supersedes } : {}),
         }),
       );
-      if (!result.ok) throw invalidChangeBatch(wireErrors(result.errors), 'nothing was stored');
+      if (!result.ok) throw invalidChangeBatch(result.errors, 'nothing was stored');
       reply.code(201).header('location', `/api/proposals/${result.proposal.id}`);
       return detail(result.proposal);
     },
@@ -259,7 +236,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
       const result = await storage(repository.rebaseProposal(p.id, { actor: principal.name }));
       if (!result.ok) {
         throw invalidChangeBatch(
-          wireErrors(result.errors),
+          result.errors,
           'the proposal no longer applies to the zone as it is now and was left unchanged',
         );
       }
@@ -356,7 +333,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
           );
         }
         if (!preview.ok) {
-          throw invalidChangeBatch(wireErrors(preview.errors), 'nothing was rolled back');
+          throw invalidChangeBatch(preview.errors, 'nothing was rolled back');
         }
         try {
           if (applyNow) {
@@ -365,8 +342,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
               cities,
               expectedVersion: preview.version,
             });
-            if (!result.ok)
-              throw invalidChangeBatch(wireErrors(result.errors), 'nothing was rolled back');
+            if (!result.ok) throw invalidChangeBatch(result.errors, 'nothing was rolled back');
             return { ChangeInfo: changeInfo(result.change) };
           }
           const result = await repository.createProposal(zone.id, inverse, {
@@ -374,7 +350,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
             rollbackOf: change.id,
             expectedVersion: preview.version,
           });
-          if (!result.ok) throw invalidChangeBatch(wireErrors(result.errors), 'nothing was stored');
+          if (!result.ok) throw invalidChangeBatch(result.errors, 'nothing was stored');
           reply.code(201).header('location', `/api/proposals/${result.proposal.id}`);
           return detail(result.proposal);
         } catch (err) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorSchema } from '../../shared/errors';
+import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
 import { type TestDnsAnswerResponse, TestDnsAnswerResponseSchema } from '../../shared/routing';
 import { ZoneListResponseSchema } from '../../shared/zones';
 import { call, startTestServer, type TestServer } from '../test-server';
@@ -210,7 +210,11 @@ describe('testdnsanswer on the demo zone', () => {
   ])('?%s → 400 naming %j', async (q, fields) => {
     const error = await refused(demo, q);
     expect(error.code).toBe('InvalidInput');
-    expect(error.details?.map((d) => d.field).sort()).toEqual([...fields].sort());
+    expect(
+      fieldErrors(error)
+        .map((d) => d.field)
+        .sort(),
+    ).toEqual([...fields].sort());
     expect(error.message.length).toBeGreaterThan(5);
   });
 
@@ -228,7 +232,13 @@ describe('testdnsanswer on the demo zone', () => {
 describe('testdnsanswer with health checks and wildcards', () => {
   let zone: string;
   beforeAll(async () => {
-    const created = await call(s.base, 'POST', '/api/zones', { name: 'hc.example' });
+    const created = await call(
+      s.base,
+      'POST',
+      '/api/zones',
+      { name: 'hc.example' },
+      s.adminHeaders,
+    );
     zone = (created.body as { id: string }).id;
     const rr = (id: string, region: string, value: string, hc?: string) => ({
       Action: 'CREATE',
@@ -242,22 +252,28 @@ describe('testdnsanswer with health checks and wildcards', () => {
         ...(hc ? { HealthCheckId: hc } : {}),
       },
     });
-    const res = await call(s.base, 'POST', `/api/zones/${zone}/rrsets`, {
-      Changes: [
-        rr('ireland', 'eu-west-1', '192.0.2.1', 'hc-ireland'),
-        rr('frankfurt', 'eu-central-1', '192.0.2.2', 'hc-frankfurt'),
-        rr('virginia', 'us-east-1', '192.0.2.3'),
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: '*.hc.example',
-            Type: 'CNAME',
-            TTL: 300,
-            ResourceRecords: [{ Value: 'www.hc.example' }],
+    const res = await call(
+      s.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          rr('ireland', 'eu-west-1', '192.0.2.1', 'hc-ireland'),
+          rr('frankfurt', 'eu-central-1', '192.0.2.2', 'hc-frankfurt'),
+          rr('virginia', 'us-east-1', '192.0.2.3'),
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: '*.hc.example',
+              Type: 'CNAME',
+              TTL: 300,
+              ResourceRecords: [{ Value: 'www.hc.example' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      s.adminHeaders,
+    );
     expect(res.status, res.text).toBe(200);
   });
 
@@ -266,7 +282,13 @@ describe('testdnsanswer with health checks and wildcards', () => {
   it('skips an unhealthy record (PUT /api/health-checks) for the next best, and back', async () => {
     expect((await answer(zone, q)).Routing.chosen?.setIdentifier).toBe('ireland');
 
-    const put = await call(s.base, 'PUT', '/api/health-checks/hc-ireland', { healthy: false });
+    const put = await call(
+      s.base,
+      'PUT',
+      '/api/health-checks/hc-ireland',
+      { healthy: false },
+      s.adminHeaders,
+    );
     expect(put.status).toBe(200);
     const failed = await answer(zone, q);
     expect(failed.Routing.chosen?.setIdentifier).toBe('frankfurt');
@@ -276,7 +298,7 @@ describe('testdnsanswer with health checks and wildcards', () => {
     );
     expect(failed.Routing.allUnhealthy).toBe(false);
 
-    await call(s.base, 'PUT', '/api/health-checks/hc-ireland', { healthy: true });
+    await call(s.base, 'PUT', '/api/health-checks/hc-ireland', { healthy: true }, s.adminHeaders);
     expect((await answer(zone, q)).Routing.chosen?.setIdentifier).toBe('ireland');
   });
 
@@ -300,21 +322,27 @@ describe('testdnsanswer with health checks and wildcards', () => {
   it('sees new records at once (the per-version cache is invalidated by a change)', async () => {
     const before = await answer(zone, `recordname=www.hc.example&recordtype=A&city=${TOKYO}`);
     expect(before.Routing.chosen?.region).not.toBe('ap-northeast-1');
-    const res = await call(s.base, 'POST', `/api/zones/${zone}/rrsets`, {
-      Changes: [
-        {
-          Action: 'CREATE',
-          ResourceRecordSet: {
-            Name: 'www.hc.example',
-            Type: 'A',
-            SetIdentifier: 'tokyo',
-            Region: 'ap-northeast-1',
-            TTL: 60,
-            ResourceRecords: [{ Value: '192.0.2.4' }],
+    const res = await call(
+      s.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.hc.example',
+              Type: 'A',
+              SetIdentifier: 'tokyo',
+              Region: 'ap-northeast-1',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.4' }],
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+      s.adminHeaders,
+    );
     expect(res.status).toBe(200);
     const after = await answer(zone, `recordname=www.hc.example&recordtype=A&city=${TOKYO}`);
     expect(after.Routing.chosen?.region).toBe('ap-northeast-1');

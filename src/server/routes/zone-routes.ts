@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ImpactCity } from '../../engine/impact';
 import { issuesToChangeDetails } from '../../shared/errors';
 import {
-  type AppliedChange,
   ChangeBatchSchema,
   ChangeHistoryQuerySchema,
   type ChangeHistoryResponse,
@@ -18,8 +18,10 @@ import {
   type ZoneDetail,
   type ZoneSummary,
 } from '../../shared/zones';
+import { requireRole } from '../auth/auth-hook';
+import { applyWithImpact } from '../reviews/apply-with-impact';
+import { toAppliedChangeWire } from '../reviews/wire';
 import {
-  type AppliedChangeBatch,
   InvalidZoneNameError,
   type Repository,
   type Zone,
@@ -27,7 +29,7 @@ import {
   ZoneNotEmptyError,
   ZoneNotFoundError,
 } from '../storage/repository';
-import { ApiHttpError, invalidField, invalidInput } from './api-error';
+import { ApiHttpError, invalidChangeBatch, invalidField, invalidInput } from './api-error';
 
 export const ZoneParamsSchema = z.strictObject({
   id: z.string().meta({ description: 'Zone id: `Z…` or `/hostedzone/Z…` (URL-encoded).' }),
@@ -49,50 +51,56 @@ function noSuchZone(id: string): ApiHttpError {
   return new ApiHttpError(404, 'NoSuchHostedZone', `no hosted zone with id ${id}`);
 }
 
-function toWireChange(c: AppliedChangeBatch): AppliedChange {
-  return {
-    Id: c.id,
-    SubmittedAt: c.submittedAt,
-    Comment: c.comment,
-    Author: c.author,
-    Version: c.version,
-    Changes: c.changes,
-  };
-}
-
-/** /api/zones: hosted zones, their record sets, change batches and history. */
-export function registerZoneRoutes(app: FastifyInstance, repository: Repository): void {
+/**
+ * /api/zones: hosted zones, their record sets, change batches and history. Writes need a
+ * token (auth-hook): creating a zone or a batch an editor, deleting a zone an admin; a batch
+ * for a zone that requires approval an admin (everyone else proposes it).
+ */
+export function registerZoneRoutes(
+  app: FastifyInstance,
+  repository: Repository,
+  opts: { cities: () => readonly ImpactCity[] },
+): void {
   app.get('/api/zones', async (): Promise<ZoneSummary[]> => repository.listZones());
 
-  app.post('/api/zones', async (req, reply): Promise<CreateZoneResponse> => {
-    const parsed = CreateZoneRequestSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw invalidInput(parsed.error);
-    try {
-      const zone = await repository.createZone(parsed.data.name);
-      reply.code(201).header('location', `/api/zones/${zone.id}`);
-      return { id: zone.id, name: zone.name };
-    } catch (err) {
-      if (err instanceof InvalidZoneNameError) throw invalidField('name', err.message);
-      if (err instanceof ZoneExistsError) {
-        throw new ApiHttpError(409, 'HostedZoneAlreadyExists', err.message, [
-          { field: 'name', message: err.message },
-        ]);
+  app.post(
+    '/api/zones',
+    { config: { access: 'editor' } },
+    async (req, reply): Promise<CreateZoneResponse> => {
+      const principal = requireRole(req, 'editor', 'creating a zone');
+      const parsed = CreateZoneRequestSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw invalidInput(parsed.error);
+      try {
+        const zone = await repository.createZone(parsed.data.name, { actor: principal.name });
+        reply.code(201).header('location', `/api/zones/${zone.id}`);
+        return { id: zone.id, name: zone.name };
+      } catch (err) {
+        if (err instanceof InvalidZoneNameError) throw invalidField('name', err.message);
+        if (err instanceof ZoneExistsError) {
+          throw new ApiHttpError(409, 'HostedZoneAlreadyExists', err.message, [
+            { field: 'name', message: err.message },
+          ]);
+        }
+        throw err;
       }
-      throw err;
-    }
-  });
+    },
+  );
 
   app.get('/api/zones/:id', async (req): Promise<ZoneDetail> => {
     const zone = await findZone(repository, req.params);
     return { id: zone.id, name: zone.name, version: zone.version, createdAt: zone.createdAt };
   });
 
-  app.delete('/api/zones/:id', async (req, reply) => {
+  app.delete('/api/zones/:id', { config: { access: 'admin' } }, async (req, reply) => {
+    const principal = requireRole(req, 'admin', 'deleting a zone');
     const query = DeleteZoneQuerySchema.safeParse(req.query);
     if (!query.success) throw invalidInput(query.error);
     const zone = await findZone(repository, req.params);
     try {
-      const deleted = await repository.deleteZone(zone.id, { force: query.data.force === 'true' });
+      const deleted = await repository.deleteZone(zone.id, {
+        force: query.data.force === 'true',
+        actor: principal.name,
+      });
       if (!deleted) throw noSuchZone(zone.id);
     } catch (err) {
       if (err instanceof ZoneNotEmptyError) {
@@ -112,56 +120,53 @@ export function registerZoneRoutes(app: FastifyInstance, repository: Repository)
     return { ResourceRecordSets: await repository.listRecordSets(zone.id) };
   });
 
-  app.post('/api/zones/:id/rrsets', async (req): Promise<ChangeInfoResponse> => {
-    const zone = await findZone(repository, req.params);
-    const parsed = ChangeBatchSchema.safeParse(unwrapChangeBatch(req.body));
-    if (!parsed.success) {
-      throw invalidChangeBatch(issuesToChangeDetails(parsed.error.issues));
-    }
-    let result: Awaited<ReturnType<Repository['applyChangeBatch']>>;
-    try {
-      result = await repository.applyChangeBatch(zone.id, parsed.data);
-    } catch (err) {
-      if (err instanceof ZoneNotFoundError) throw noSuchZone(zone.id);
-      throw err;
-    }
-    if (!result.ok) throw invalidChangeBatch(result.errors);
-    const { change } = result;
-    return {
-      ChangeInfo: {
-        Id: change.id,
-        Status: 'INSYNC',
-        SubmittedAt: change.submittedAt,
-        ...(change.comment !== null ? { Comment: change.comment } : {}),
-      },
-    };
-  });
+  app.post(
+    '/api/zones/:id/rrsets',
+    { config: { access: 'editor' } },
+    async (req): Promise<ChangeInfoResponse> => {
+      const principal = requireRole(req, 'editor', 'changing record sets');
+      const zone = await findZone(repository, req.params);
+      const settings = await repository.getZoneSettings(zone.id);
+      if (settings?.requireApproval && principal.role !== 'admin') {
+        throw new ApiHttpError(
+          403,
+          'ApprovalRequired',
+          `zone ${zone.name} requires approval: propose this batch instead (POST /api/zones/${zone.id}/proposals); only an admin may change it directly`,
+          [{ field: 'role', message: `${principal.name} is not an admin` }],
+        );
+      }
+      const parsed = ChangeBatchSchema.safeParse(unwrapChangeBatch(req.body));
+      if (!parsed.success) {
+        throw invalidChangeBatch(issuesToChangeDetails(parsed.error.issues));
+      }
+      let result: Awaited<ReturnType<Repository['applyChangeBatch']>>;
+      try {
+        result = await applyWithImpact(repository, zone.id, parsed.data, {
+          author: principal.name,
+          cities: opts.cities,
+        });
+      } catch (err) {
+        if (err instanceof ZoneNotFoundError) throw noSuchZone(zone.id);
+        throw err;
+      }
+      if (!result.ok) throw invalidChangeBatch(result.errors);
+      const { change } = result;
+      return {
+        ChangeInfo: {
+          Id: change.id,
+          Status: 'INSYNC',
+          SubmittedAt: change.submittedAt,
+          ...(change.comment !== null ? { Comment: change.comment } : {}),
+        },
+      };
+    },
+  );
 
   app.get('/api/zones/:id/changes', async (req): Promise<ChangeHistoryResponse> => {
     const query = ChangeHistoryQuerySchema.safeParse(req.query);
     if (!query.success) throw invalidInput(query.error);
     const zone = await findZone(repository, req.params);
     const changes = await repository.listChanges(zone.id, { limit: query.data.limit ?? 100 });
-    return { Changes: changes.map(toWireChange) };
+    return { Changes: changes.map(toAppliedChangeWire) };
   });
-}
-
-function invalidChangeBatch(
-  details: { change?: number; field: string; message: string }[],
-): ApiHttpError {
-  const bad = new Set(details.map((d) => d.change).filter((c) => c !== undefined));
-  const what =
-    bad.size === 0
-      ? 'the change batch is malformed'
-      : `${bad.size} ${bad.size === 1 ? 'change is' : 'changes are'} invalid`;
-  const [first] = details;
-  const example = first
-    ? ` (${first.change !== undefined ? `change ${first.change} ` : ''}${first.field}: ${first.message})`
-    : '';
-  return new ApiHttpError(
-    400,
-    'InvalidChangeBatch',
-    `${what}; nothing was applied${example}`,
-    details,
-  );
 }

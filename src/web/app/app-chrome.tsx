@@ -1,17 +1,24 @@
 import type { ZoneSummary } from '../../shared/zones';
+import { SessionStatus } from '../features/auth/components/session-status';
 import { ZonePicker } from '../features/zones/components/zone-picker';
+import type { Permission } from '../lib/permissions';
 import { useTheme } from '../lib/theme';
+import type { Session } from '../lib/use-session';
 
 export function AppHeader({
   zones,
   loading,
   zoneId,
   onSelectZone,
+  session,
+  createZone,
 }: {
   zones: ZoneSummary[] | undefined;
   loading: boolean;
   zoneId: string | null;
   onSelectZone: (id: string) => void;
+  session: Session;
+  createZone: Permission;
 }) {
   const { theme, toggle } = useTheme();
   return (
@@ -31,11 +38,18 @@ export function AppHeader({
         </svg>
         latency-atlas
       </span>
-      <ZonePicker zones={zones} loading={loading} zoneId={zoneId} onSelect={onSelectZone} />
+      <ZonePicker
+        zones={zones}
+        loading={loading}
+        zoneId={zoneId}
+        onSelect={onSelectZone}
+        createPermission={createZone}
+      />
       <span className="toolbar-spacer" />
       <a className="header-link" href="/api/docs" target="_blank" rel="noreferrer">
         API docs
       </a>
+      <SessionStatus session={session} />
       <button
         type="button"
         className="button button-quiet"

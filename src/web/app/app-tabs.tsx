@@ -2,10 +2,14 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { displayName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
+import { PROPOSAL_STATUSES, type ProposalStatus } from '../../shared/proposals';
 import type { ZoneSummary } from '../../shared/zones';
 import { EmptyState, Skeleton } from '../components/states';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 import { RecordsPanel } from '../features/records/components/records-panel';
+import { ZoneSettingsControl } from '../features/zones/components/zone-settings-control';
+import { canChangeSettings, type Viewer } from '../lib/permissions';
+import { CompareMaps } from './compare-maps';
 
 // Tabs other than Records load on first use, keeping the first screen's JavaScript small.
 const PreviewPanel = lazy(() =>
@@ -14,6 +18,15 @@ const PreviewPanel = lazy(() =>
 const ImportExportPanel = lazy(() =>
   import('../features/import-export/components/import-export-panel').then((m) => ({
     default: m.ImportExportPanel,
+  })),
+);
+
+const ReviewPanel = lazy(() =>
+  import('../features/review/components/review-panel').then((m) => ({ default: m.ReviewPanel })),
+);
+const HistoryPanel = lazy(() =>
+  import('../features/history/components/history-panel').then((m) => ({
+    default: m.HistoryPanel,
   })),
 );
 
@@ -33,22 +46,38 @@ export interface TabContext {
   selectTab: (id: string) => void;
   openCreate: () => void;
   openEdit: (r: ResourceRecordSet) => void;
+  /** The signed-in operator (role null: not signed in). */
+  viewer: Viewer;
+  /** The zone's setting: apply only what someone other than the author approved. */
+  requireApproval: boolean;
+  /** Proposals waiting for a decision (undefined while loading). */
+  pendingCount: number | undefined;
+  proposalId: string | null;
+  selectProposal: (pid: string, opts?: { replace?: boolean }) => void;
+  reviewStatus: string | null;
+  setReviewStatus: (status: string | null) => void;
 }
 
 export interface AppTab {
   id: string;
   label: string;
+  /** Small count after the label (e.g. pending proposals). */
+  badge?: (ctx: TabContext) => ReactNode;
   render: (ctx: TabContext) => ReactNode;
 }
 
+function asStatus(s: string | null): ProposalStatus | null {
+  return (PROPOSAL_STATUSES as readonly string[]).includes(s ?? '') ? (s as ProposalStatus) : null;
+}
+
 /**
- * The tabs under the map, in order. Data, not markup: a feature adds its view by adding an entry
- * (issue 4 adds Review and History here).
+ * The tabs under the map, in order. Data, not markup: a feature adds its view by adding an entry.
  */
 export const APP_TABS: readonly AppTab[] = [
   {
     id: 'records',
     label: 'Records',
+    badge: (ctx) => ctx.records.data?.length.toLocaleString(),
     render: (ctx) => (
       <RecordsPanel
         zoneId={ctx.zone.id}
@@ -58,10 +87,12 @@ export const APP_TABS: readonly AppTab[] = [
         error={ctx.records.error}
         onRetry={() => void ctx.records.refetch()}
         selected={ctx.selected}
+        requireApproval={ctx.requireApproval}
         onSelectRecord={ctx.selectRecord}
         onCreate={ctx.openCreate}
         onEdit={ctx.openEdit}
         onImport={() => ctx.selectTab('import-export')}
+        onProposed={(pid) => ctx.selectProposal(pid)}
       />
     ),
   },
@@ -95,7 +126,50 @@ export const APP_TABS: readonly AppTab[] = [
           zoneId={ctx.zone.id}
           zoneName={ctx.zone.name}
           records={ctx.records.data}
+          requireApproval={ctx.requireApproval}
           onApplied={() => ctx.selectTab('records')}
+          onProposed={(pid) => ctx.selectProposal(pid)}
+        />
+      </Lazy>
+    ),
+  },
+  {
+    id: 'review',
+    label: 'Review',
+    badge: (ctx) => (ctx.pendingCount ? ctx.pendingCount : undefined),
+    render: (ctx) => (
+      <Lazy>
+        <ReviewPanel
+          zoneId={ctx.zone.id}
+          zoneName={ctx.zone.name}
+          records={ctx.records.data}
+          viewer={ctx.viewer}
+          proposalId={ctx.proposalId}
+          onSelectProposal={ctx.selectProposal}
+          status={asStatus(ctx.reviewStatus)}
+          onStatusChange={ctx.setReviewStatus}
+          settings={
+            <ZoneSettingsControl
+              zoneId={ctx.zone.id}
+              zoneName={ctx.zone.name}
+              permission={canChangeSettings(ctx.viewer)}
+            />
+          }
+          renderCompare={(args) => <CompareMaps {...args} />}
+        />
+      </Lazy>
+    ),
+  },
+  {
+    id: 'history',
+    label: 'History',
+    render: (ctx) => (
+      <Lazy>
+        <HistoryPanel
+          zoneId={ctx.zone.id}
+          zoneName={ctx.zone.name}
+          viewer={ctx.viewer}
+          onProposed={(pid) => ctx.selectProposal(pid)}
         />
       </Lazy>
     ),

@@ -3,12 +3,17 @@ import { displayName, normalizeName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
 import { EmptyState, ErrorState, Skeleton } from '../components/states';
 import { Tabs } from '../components/tabs';
+import { SignInDialog } from '../features/auth/components/sign-in-dialog';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
 import { RecordNameList } from '../features/records/components/record-name-list';
 import type { RecordFormValues } from '../features/records/lib/record-form-model';
 import { groupRecordSets, latencySetsOf } from '../features/records/lib/record-groups';
+import { usePendingProposalCount } from '../features/review/api/get-proposals';
 import { useZones } from '../features/zones/api/get-zones';
+import { useZoneSettings } from '../features/zones/api/zone-settings';
+import { canCreateZone, canPropose } from '../lib/permissions';
+import { type Session, useSession } from '../lib/use-session';
 import { AppFooter, AppHeader } from './app-chrome';
 import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
@@ -38,8 +43,17 @@ function safeNormalize(name: string): string | null {
 
 /** The console: zone → names → map → tabs, all addressed by the URL. */
 export function App() {
-  const { location, selectZone, selectName, selectTab, setPreview } = useAppLocation();
+  const {
+    location,
+    selectZone,
+    selectName,
+    selectTab,
+    setPreview,
+    selectProposal,
+    setReviewStatus,
+  } = useAppLocation();
   const zones = useZones();
+  const session = useSession();
   const [form, setForm] = useState<FormState>(null);
   const [catchment, setCatchment] = useState(() => localStorage.getItem(CATCHMENT_KEY) !== 'off');
 
@@ -55,6 +69,10 @@ export function App() {
   }, [location.zoneId, zone, selectZone]);
 
   const records = useRecordSets(zone?.id ?? null);
+  const settings = useZoneSettings(zone?.id ?? null);
+  const requireApproval = settings.data?.requireApproval ?? false;
+  const pendingCount = usePendingProposalCount(zone?.id ?? null);
+  const mayEdit = canPropose(session.viewer).allowed;
   const groups = useMemo(
     () => (records.data && zone ? groupRecordSets(records.data, zone.name) : []),
     [records.data, zone],
@@ -110,7 +128,12 @@ export function App() {
     (r: ResourceRecordSet) => selectName(displayName(r.Name), r.Type),
     [selectName],
   );
-  const openEdit = useCallback((r: ResourceRecordSet) => setForm({ original: r }), []);
+  const openEdit = useCallback(
+    (r: ResourceRecordSet) => {
+      if (mayEdit) setForm({ original: r });
+    },
+    [mayEdit],
+  );
   const openCreate = useCallback(() => {
     const rel =
       selected && zone && latencySets.length
@@ -126,9 +149,20 @@ export function App() {
     });
   }, [selected, zone, latencySets.length]);
 
+  // Signing out (or a revoked token) closes an open form: it could not be saved anyway.
+  useEffect(() => {
+    if (!mayEdit) setForm(null);
+  }, [mayEdit]);
+
   if (zones.isPending) {
     return (
-      <Shell zones={undefined} zonesLoading zoneId={null} onSelectZone={selectZone}>
+      <Shell
+        session={session}
+        zones={undefined}
+        zonesLoading
+        zoneId={null}
+        onSelectZone={selectZone}
+      >
         <div className="app-loading">
           <Skeleton rows={10} label="Loading zones" />
         </div>
@@ -137,7 +171,13 @@ export function App() {
   }
   if (zones.error) {
     return (
-      <Shell zones={undefined} zonesLoading={false} zoneId={null} onSelectZone={selectZone}>
+      <Shell
+        session={session}
+        zones={undefined}
+        zonesLoading={false}
+        zoneId={null}
+        onSelectZone={selectZone}
+      >
         <div className="app-loading">
           <ErrorState
             title="Could not load the hosted zones"
@@ -152,7 +192,13 @@ export function App() {
     const missing = location.zoneId;
     const first = zones.data[0];
     return (
-      <Shell zones={zones.data} zonesLoading={false} zoneId={null} onSelectZone={selectZone}>
+      <Shell
+        session={session}
+        zones={zones.data}
+        zonesLoading={false}
+        zoneId={null}
+        onSelectZone={selectZone}
+      >
         <div className="app-loading">
           <EmptyState
             title={missing ? `Zone ${missing} does not exist` : 'No hosted zones yet'}
@@ -183,11 +229,24 @@ export function App() {
     selectTab: (id) => selectTab(id),
     openCreate,
     openEdit,
+    viewer: session.viewer,
+    requireApproval,
+    pendingCount,
+    proposalId: location.proposal,
+    selectProposal,
+    reviewStatus: location.reviewStatus,
+    setReviewStatus,
   };
   const activeTab = APP_TABS.find((t) => t.id === tab) ?? APP_TABS[0];
 
   return (
-    <Shell zones={zones.data} zonesLoading={false} zoneId={zone.id} onSelectZone={selectZone}>
+    <Shell
+      session={session}
+      zones={zones.data}
+      zonesLoading={false}
+      zoneId={zone.id}
+      onSelectZone={selectZone}
+    >
       <div className="app-body">
         <aside className="app-sidebar">
           <h2 className="sidebar-title">
@@ -237,10 +296,7 @@ export function App() {
               tabs={APP_TABS.map((t) => ({
                 id: t.id,
                 label: t.label,
-                badge:
-                  t.id === 'records' && records.data
-                    ? records.data.length.toLocaleString()
-                    : undefined,
+                badge: t.badge?.(ctx),
               }))}
               selected={tab}
               onSelect={(id) => selectTab(id)}
@@ -261,6 +317,7 @@ export function App() {
             zoneId={zone.id}
             zoneName={zone.name}
             records={records.data}
+            requireApproval={requireApproval}
             original={form.original}
             defaults={form.defaults}
             onClose={() => setForm(null)}
@@ -273,12 +330,14 @@ export function App() {
 }
 
 function Shell({
+  session,
   zones,
   zonesLoading,
   zoneId,
   onSelectZone,
   children,
 }: {
+  session: Session;
   zones: Parameters<typeof AppHeader>[0]['zones'];
   zonesLoading: boolean;
   zoneId: string | null;
@@ -287,9 +346,22 @@ function Shell({
 }) {
   return (
     <div className="app">
-      <AppHeader zones={zones} loading={zonesLoading} zoneId={zoneId} onSelectZone={onSelectZone} />
+      <AppHeader
+        zones={zones}
+        loading={zonesLoading}
+        zoneId={zoneId}
+        onSelectZone={onSelectZone}
+        session={session}
+        createZone={canCreateZone(session.viewer)}
+      />
       {children}
       <AppFooter />
+      <SignInDialog
+        open={session.request !== null}
+        reason={session.request?.reason ?? null}
+        onClose={session.closeSignIn}
+        onSignedIn={session.signIn}
+      />
     </div>
   );
 }

@@ -14,6 +14,10 @@ export interface AppLocation {
   type: string | null;
   tab: string | null;
   preview: PreviewQuery;
+  /** The proposal open in Review. */
+  proposal: string | null;
+  /** Review's status filter (null: all). */
+  reviewStatus: string | null;
 }
 
 const PREVIEW_KEYS = ['city', 'cityLabel', 'ip', 'subnet', 'resolver', 'lat', 'lon'];
@@ -33,6 +37,8 @@ export function useAppLocation() {
       type: params.get('type'),
       tab: params.get('tab'),
       preview: previewQueryFromSearch(params),
+      proposal: params.get('proposal'),
+      reviewStatus: params.get('status'),
     }),
     [params],
   );
@@ -40,7 +46,7 @@ export function useAppLocation() {
   const selectZone = useCallback((zoneId: string, opts: { replace?: boolean } = {}) => {
     navigate((p) => {
       p.set('zone', zoneId);
-      for (const k of ['name', 'type', ...PREVIEW_KEYS]) p.delete(k);
+      for (const k of ['name', 'type', 'proposal', 'status', ...PREVIEW_KEYS]) p.delete(k);
     }, opts);
   }, []);
 
@@ -65,5 +71,29 @@ export function useAppLocation() {
     [],
   );
 
-  return { location, selectZone, selectName, selectTab, setPreview };
+  /** Open a proposal in the Review tab. */
+  const selectProposal = useCallback((pid: string, opts: { replace?: boolean } = {}) => {
+    navigate((p) => {
+      p.set('tab', 'review');
+      p.set('proposal', pid);
+    }, opts);
+  }, []);
+
+  const setReviewStatus = useCallback((status: string | null) => {
+    navigate((p) => {
+      if (status) p.set('status', status);
+      else p.delete('status');
+      p.delete('proposal');
+    });
+  }, []);
+
+  return {
+    location,
+    selectZone,
+    selectName,
+    selectTab,
+    setPreview,
+    selectProposal,
+    setReviewStatus,
+  };
 }

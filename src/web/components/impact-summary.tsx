@@ -37,7 +37,8 @@ function NameImpactView({ n }: { n: NameImpact }) {
   return (
     <article className="impact-name" aria-label={`Impact on ${label}`}>
       <h4 className="impact-name-title">
-        <span className="mono">{displayName(n.name)}</span> <span className="type-badge">{n.type}</span>
+        <span className="mono">{displayName(n.name)}</span>{' '}
+        <span className="type-badge">{n.type}</span>
       </h4>
       <div className="impact-figures">
         <div className="impact-figure">
@@ -46,7 +47,10 @@ function NameImpactView({ n }: { n: NameImpact }) {
           </span>
           <span className="impact-figure-label">
             of cities move
-            <span className="muted"> · {formatCount(n.movedCities)} of {formatCount(n.totalCities)}</span>
+            <span className="muted">
+              {' '}
+              · {formatCount(n.movedCities)} of {formatCount(n.totalCities)}
+            </span>
           </span>
         </div>
         <div className="impact-figure">
@@ -64,7 +68,9 @@ function NameImpactView({ n }: { n: NameImpact }) {
         {valueOnly > 0 && (
           <div className="impact-figure">
             <span className="impact-figure-value">{formatCount(valueOnly)}</span>
-            <span className="impact-figure-label">more cities keep their region but get new values</span>
+            <span className="impact-figure-label">
+              more cities keep their region but get new values
+            </span>
           </div>
         )}
       </div>

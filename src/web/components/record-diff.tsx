@@ -24,20 +24,28 @@ function IdentityCell({ r }: { r: ResourceRecordSet }) {
 export function DiffSummary({
   rows,
   unchanged,
+  inline,
 }: {
   rows: readonly DiffRow[];
   /** Unchanged sets not in `rows` (an import compares the whole zone). */
   unchanged?: number;
+  /** Inside phrasing content (a button): a span instead of a paragraph. */
+  inline?: boolean;
 }) {
   const n = countDiff(rows);
   const same = n.unchanged + (unchanged ?? 0);
+  const Tag = inline ? 'span' : 'p';
   return (
-    <p className="diff-summary">
-      <span className="diff-chip diff-added">+{n.added} added</span>
-      <span className="diff-chip diff-changed">~{n.changed} changed</span>
-      <span className="diff-chip diff-removed">−{n.removed} deleted</span>
+    <Tag className="diff-summary">
+      {(!inline || n.added > 0) && <span className="diff-chip diff-added">+{n.added} added</span>}
+      {(!inline || n.changed > 0) && (
+        <span className="diff-chip diff-changed">~{n.changed} changed</span>
+      )}
+      {(!inline || n.removed > 0) && (
+        <span className="diff-chip diff-removed">−{n.removed} deleted</span>
+      )}
       {(unchanged !== undefined || same > 0) && <span className="muted">{same} unchanged</span>}
-    </p>
+    </Tag>
   );
 }
 
@@ -89,7 +97,10 @@ export function RecordDiff({
                     {row.before ? (
                       <td className="mono diff-before">{recordValuesText(row.before)}</td>
                     ) : (
-                      <td className="muted" title={row.kind === 'changed' ? 'Not in the listed history' : undefined}>
+                      <td
+                        className="muted"
+                        title={row.kind === 'changed' ? 'Not in the listed history' : undefined}
+                      >
                         {row.kind === 'changed' ? '(earlier)' : '—'}
                       </td>
                     )}

@@ -1,4 +1,4 @@
-import { type Role, roleAtLeast } from '../../shared/auth';
+import type { Role } from '../../shared/auth';
 import type { ProposalStatus } from '../../shared/proposals';
 
 /**
@@ -6,6 +6,17 @@ import type { ProposalStatus } from '../../shared/proposals';
  * hide or disable controls and say why. The server still decides: these only spare a 403.
  */
 export type Permission = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * Role order (viewer < editor < approver < admin), as shared/auth's ROLES. Not `roleAtLeast`:
+ * Vite 8.3.8's minifier folds its `ROLES.indexOf(a) >= ROLES.indexOf(b)` to `true` in the
+ * browser bundle (every role would pass). A lookup table survives minification.
+ */
+const RANK: Readonly<Record<Role, number>> = { viewer: 0, editor: 1, approver: 2, admin: 3 };
+
+function roleAtLeast(role: Role, needed: Role): boolean {
+  return (RANK[role] ?? -1) >= (RANK[needed] ?? Number.POSITIVE_INFINITY);
+}
 
 const ALLOWED: Permission = { allowed: true };
 const deny = (reason: string): Permission => ({ allowed: false, reason });
@@ -32,7 +43,9 @@ export function canWriteDirectly(viewer: Viewer, requireApproval: boolean): Perm
   const role = needRole(viewer, 'editor', 'change records');
   if (role) return role;
   if (requireApproval && viewer.role !== 'admin')
-    return deny('This zone requires approval: changes go through a proposal (only an admin applies directly)');
+    return deny(
+      'This zone requires approval: changes go through a proposal (only an admin applies directly)',
+    );
   return ALLOWED;
 }
 
@@ -53,7 +66,8 @@ const OPEN: readonly ProposalStatus[] = ['pending', 'approved'];
 export function canApprove(viewer: Viewer, p: ProposalFacts): Permission {
   const role = needRole(viewer, 'approver', 'approve proposals');
   if (role) return role;
-  if (p.status !== 'pending') return deny(`Only a pending proposal can be approved; this one is ${p.status}`);
+  if (p.status !== 'pending')
+    return deny(`Only a pending proposal can be approved; this one is ${p.status}`);
   if (viewer.name === p.author)
     return deny(`You (${p.author}) wrote this proposal: someone else has to approve it`);
   return ALLOWED;
@@ -62,14 +76,16 @@ export function canApprove(viewer: Viewer, p: ProposalFacts): Permission {
 export function canReject(viewer: Viewer, p: ProposalFacts): Permission {
   const role = needRole(viewer, 'approver', 'reject proposals');
   if (role) return role;
-  if (p.status !== 'pending') return deny(`Only a pending proposal can be rejected; this one is ${p.status}`);
+  if (p.status !== 'pending')
+    return deny(`Only a pending proposal can be rejected; this one is ${p.status}`);
   return ALLOWED;
 }
 
 export function canApply(viewer: Viewer, p: ProposalFacts): Permission {
   const role = needRole(viewer, 'editor', 'apply proposals');
   if (role) return role;
-  if (!OPEN.includes(p.status)) return deny(`This proposal is ${p.status}: there is nothing to apply`);
+  if (!OPEN.includes(p.status))
+    return deny(`This proposal is ${p.status}: there is nothing to apply`);
   if (p.requireApproval && p.status !== 'approved')
     return deny('The zone requires approval by someone other than the author before apply');
   if (p.stale) return deny('The zone changed since this proposal was made: rebase it first');

@@ -54,7 +54,9 @@ describe('record diffs', () => {
   });
 
   it('leaves before empty for an UPSERT of a set older than the listed history', () => {
-    const [rows] = diffRowsFromHistory([{ Changes: [{ Action: 'UPSERT', ResourceRecordSet: oregon2 }] }]);
+    const [rows] = diffRowsFromHistory([
+      { Changes: [{ Action: 'UPSERT', ResourceRecordSet: oregon2 }] },
+    ]);
     expect(rows).toEqual([{ kind: 'changed', before: null, after: oregon2 }]);
   });
 

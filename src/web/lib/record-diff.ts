@@ -43,7 +43,9 @@ export function diffRowsFromListing(diff: RecordSetDiff): DiffRow[] {
  * it. `batches` newest first (as the API lists them); returns one row list per batch, same order.
  * Sets from before the oldest listed batch are unknown: their UPSERTs show no `before`.
  */
-export function diffRowsFromHistory(batches: readonly { Changes: readonly Change[] }[]): DiffRow[][] {
+export function diffRowsFromHistory(
+  batches: readonly { Changes: readonly Change[] }[],
+): DiffRow[][] {
   const state = new Map<string, ResourceRecordSet>();
   const out: DiffRow[][] = new Array(batches.length);
   for (let i = batches.length - 1; i >= 0; i--) {
@@ -57,7 +59,11 @@ export function diffRowsFromHistory(batches: readonly { Changes: readonly Change
       } else {
         const before = c.Action === 'CREATE' ? null : prev;
         rows.push({
-          kind: before ? kindOf(before, c.ResourceRecordSet) : c.Action === 'CREATE' ? 'added' : 'changed',
+          kind: before
+            ? kindOf(before, c.ResourceRecordSet)
+            : c.Action === 'CREATE'
+              ? 'added'
+              : 'changed',
           before,
           after: c.ResourceRecordSet,
         });
@@ -78,7 +84,10 @@ export function describeRecordSet(r: ResourceRecordSet): string {
 export function recordValuesText(r: ResourceRecordSet): string {
   if (r.AliasTarget) return `alias → ${r.AliasTarget.DNSName}`;
   const v = (r.ResourceRecords ?? []).map((x) => x.Value).join(', ');
-  const extras = [r.TTL !== undefined ? `TTL ${r.TTL}` : '', r.HealthCheckId ? `health ${r.HealthCheckId}` : '']
+  const extras = [
+    r.TTL !== undefined ? `TTL ${r.TTL}` : '',
+    r.HealthCheckId ? `health ${r.HealthCheckId}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return extras ? `${v} (${extras})` : v;

@@ -25,7 +25,10 @@ function readStoredToken(): string | null {
   }
 }
 
-let state: State = { token: typeof window === 'undefined' ? null : readStoredToken(), request: null };
+let state: State = {
+  token: typeof window === 'undefined' ? null : readStoredToken(),
+  request: null,
+};
 const listeners = new Set<() => void>();
 
 function update(next: Partial<State>): void {

@@ -89,8 +89,8 @@ export function SignInDialog({ open, reason, onClose, onSignedIn }: SignInDialog
         )}
         <p id={helpId} className="field-help">
           Kept in this tab only (sessionStorage) and sent as <code>Authorization: Bearer</code>. An
-          admin makes tokens with{' '}
-          <code>npm run token -- create --name you --role editor</code>. Reading needs no token.
+          admin makes tokens with <code>npm run token -- create --name you --role editor</code>.
+          Reading needs no token.
         </p>
         <div className="form-actions">
           <button type="button" className="button" onClick={onClose}>

@@ -8,7 +8,11 @@ const rollbackPath = (zoneId: string, changeId: string) =>
 
 /** POST …/changes/:changeId/rollback: the inverse batch as a new proposal. */
 export function proposeRollback(zoneId: string, changeId: string): Promise<ProposalDetail> {
-  return apiFetch(rollbackPath(zoneId, changeId), { method: 'POST', body: {} }, ProposalDetailSchema);
+  return apiFetch(
+    rollbackPath(zoneId, changeId),
+    { method: 'POST', body: {} },
+    ProposalDetailSchema,
+  );
 }
 
 /** …/rollback?apply=true (admin): the inverse batch applied at once. */

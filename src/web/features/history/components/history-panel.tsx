@@ -125,7 +125,9 @@ function HistoryEntry({
         },
         onError: (err) =>
           setError(
-            err instanceof ApiError ? `${err.message} (${err.status} ${err.code})` : errorMessage(err),
+            err instanceof ApiError
+              ? `${err.message} (${err.status} ${err.code})`
+              : errorMessage(err),
           ),
       },
     );
@@ -152,7 +154,7 @@ function HistoryEntry({
           {formatAge(c.SubmittedAt, Date.now())}
         </span>
         <span className="history-diff">
-          <DiffSummary rows={rows} />
+          <DiffSummary rows={rows} inline />
         </span>
         <span className="history-impact">
           {impact ? (
@@ -209,7 +211,11 @@ function HistoryEntry({
                 type="button"
                 className="button"
                 disabled={!propose.allowed || rollback.isPending}
-                title={propose.allowed ? 'Make the inverse batch as a proposal to review' : propose.reason}
+                title={
+                  propose.allowed
+                    ? 'Make the inverse batch as a proposal to review'
+                    : propose.reason
+                }
                 onClick={() => run(false)}
               >
                 Propose rollback

@@ -4,7 +4,10 @@ import { RecordDiff } from '../../../components/record-diff';
 import { Skeleton } from '../../../components/states';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
+import { useCreateProposal } from '../../../lib/create-proposal';
+import { canPropose, canWriteDirectly } from '../../../lib/permissions';
 import { describeRecordSet, diffRowsFromListing } from '../../../lib/record-diff';
+import { useSession } from '../../../lib/use-session';
 import { useApplyChangeBatch } from '../api/apply-change-batch';
 import {
   downloadText,
@@ -19,16 +22,28 @@ export interface ImportExportPanelProps {
   zoneId: string;
   zoneName: string;
   records: ResourceRecordSet[] | undefined;
+  /** The zone's setting: with the operator's role it decides between applying and proposing. */
+  requireApproval: boolean;
   /** After a successful apply (the app shows the records). */
   onApplied?: () => void;
+  /** The import became proposal `pid` (the app shows it in Review). */
+  onProposed?: (pid: string) => void;
 }
+
+/** Apply at once, propose for review (the zone requires approval), or neither (read only). */
+type SubmitMode =
+  | { kind: 'apply' }
+  | { kind: 'propose'; why: string }
+  | { kind: 'none'; why: string };
 
 /** Import Route 53 JSON with a diff and the engine's verdict before anything is applied; export the zone. */
 export function ImportExportPanel({
   zoneId,
   zoneName,
   records,
+  requireApproval,
   onApplied,
+  onProposed,
 }: ImportExportPanelProps) {
   const textId = useId();
   const fileId = useId();
@@ -38,7 +53,16 @@ export function ImportExportPanel({
   const [serverErrors, setServerErrors] = useState<ChangeError[] | string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const apply = useApplyChangeBatch(zoneId);
+  const propose = useCreateProposal(zoneId);
   const toast = useToast();
+  const { viewer } = useSession();
+  const direct = canWriteDirectly(viewer, requireApproval);
+  const proposing = canPropose(viewer);
+  const submitMode: SubmitMode = direct.allowed
+    ? { kind: 'apply' }
+    : proposing.allowed
+      ? { kind: 'propose', why: direct.allowed ? '' : direct.reason }
+      : { kind: 'none', why: proposing.allowed ? '' : proposing.reason };
 
   const deferredText = useDeferredValue(text);
   const parsed = useMemo(() => parseRoute53Json(deferredText), [deferredText]);
@@ -73,23 +97,38 @@ export function ImportExportPanel({
   function onApply() {
     if (!plan || 'failure' in plan || !plan.batch || plan.errors.length) return;
     const n = plan.batch.Changes.length;
+    const onError = (err: Error) => {
+      if (err instanceof ApiError && err.details.length) {
+        setServerErrors(
+          err.details.map((d) => ({
+            change: d.change ?? -1,
+            field: d.field ?? '',
+            message: d.message,
+          })),
+        );
+      } else setServerErrors(errorMessage(err));
+    };
+    if (submitMode.kind === 'propose') {
+      propose.mutate(plan.batch, {
+        onSuccess: (p) => {
+          toast.show(
+            `Submitted ${n} ${n === 1 ? 'change' : 'changes'} for review as ${p.id}`,
+            'success',
+          );
+          clear();
+          onProposed?.(p.id);
+        },
+        onError,
+      });
+      return;
+    }
     apply.mutate(plan.batch, {
       onSuccess: () => {
         toast.show(`Applied ${n} ${n === 1 ? 'change' : 'changes'} to ${zoneName}`, 'success');
         clear();
         onApplied?.();
       },
-      onError: (err) => {
-        if (err instanceof ApiError && err.details.length) {
-          setServerErrors(
-            err.details.map((d) => ({
-              change: d.change ?? -1,
-              field: d.field ?? '',
-              message: d.message,
-            })),
-          );
-        } else setServerErrors(errorMessage(err));
-      },
+      onError,
     });
   }
 
@@ -162,7 +201,8 @@ export function ImportExportPanel({
             deleteMissing={deleteMissing}
             onDeleteMissing={setDeleteMissing}
             serverErrors={serverErrors}
-            applying={apply.isPending}
+            applying={apply.isPending || propose.isPending}
+            submitMode={submitMode}
             onApply={onApply}
             zoneName={zoneName}
           />
@@ -180,6 +220,7 @@ function ImportReview(props: {
   onDeleteMissing: (v: boolean) => void;
   serverErrors: ChangeError[] | string | null;
   applying: boolean;
+  submitMode: SubmitMode;
   onApply: () => void;
   zoneName: string;
 }) {
@@ -254,12 +295,17 @@ function ImportReview(props: {
           <button
             type="button"
             className="button button-primary"
-            disabled={errors.length > 0 || props.applying || props.stale}
+            disabled={
+              errors.length > 0 || props.applying || props.stale || props.submitMode.kind === 'none'
+            }
+            title={props.submitMode.kind === 'apply' ? undefined : props.submitMode.why}
             onClick={props.onApply}
           >
             {props.applying
-              ? 'Applying…'
-              : `Apply ${changeCount} ${changeCount === 1 ? 'change' : 'changes'}`}
+              ? props.submitMode.kind === 'propose'
+                ? 'Submitting…'
+                : 'Applying…'
+              : `${props.submitMode.kind === 'propose' ? 'Propose' : 'Apply'} ${changeCount} ${changeCount === 1 ? 'change' : 'changes'}`}
           </button>
         )}
       </div>

@@ -80,14 +80,19 @@ export function DraftTray({
               const errs = errors.get(e.id);
               return (
                 <li key={e.id} className={errs ? 'draft-item has-error' : 'draft-item'}>
-                  <span className={`diff-chip diff-${e.change.Action === 'CREATE' ? 'added' : e.change.Action === 'DELETE' ? 'removed' : 'changed'}`}>
+                  <span
+                    className={`diff-chip diff-${e.change.Action === 'CREATE' ? 'added' : e.change.Action === 'DELETE' ? 'removed' : 'changed'}`}
+                  >
                     {ACTION_LABEL[e.change.Action]}
                   </span>
                   <span className="draft-item-text">
                     <span className="mono">{describeRecordSet(e.change.ResourceRecordSet)}</span>
                     <span className="muted"> {recordValuesText(e.change.ResourceRecordSet)}</span>
                     {errs?.map((x) => (
-                      <span key={`${x.field}:${x.message}`} className="field-error draft-item-error">
+                      <span
+                        key={`${x.field}:${x.message}`}
+                        className="field-error draft-item-error"
+                      >
                         {x.field}: {x.message}
                       </span>
                     ))}

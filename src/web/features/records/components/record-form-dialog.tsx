@@ -10,6 +10,8 @@ import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
 import { useChangeRecordSets } from '../api/change-record-sets';
 import { existingLookup } from '../lib/apply-plan';
+import { zoneWithDraft } from '../lib/draft';
+import { useDraft, useSaveMode } from '../lib/draft-store';
 import {
   batchForSave,
   EMPTY_RECORD_FORM,
@@ -27,8 +29,10 @@ import {
 export interface RecordFormDialogProps {
   zoneId: string;
   zoneName: string;
-  /** The zone as cached (what live validation checks against). */
+  /** The zone as cached (what live validation checks against, with the draft when drafting). */
   records: readonly ResourceRecordSet[];
+  /** The zone's setting; with the operator's role it decides between saving and drafting. */
+  requireApproval: boolean;
   /** null: create a new record. */
   original: ResourceRecordSet | null;
   /** Prefill for a new record (e.g. the selected name and type). */
@@ -103,7 +107,15 @@ function validate(
 
 /** Create or edit one latency record; validated live with the engine, saved as one change batch. */
 export function RecordFormDialog(props: RecordFormDialogProps) {
-  const { zoneId, zoneName, records, original, defaults, onClose, onSaved } = props;
+  const { zoneId, zoneName, original, defaults, onClose, onSaved } = props;
+  const mode = useSaveMode(zoneId, props.requireApproval);
+  const drafting = mode.kind === 'draft';
+  const draft = useDraft(zoneId);
+  // Drafting: edits build on the draft, so they are checked against the zone as drafted.
+  const records = useMemo(
+    () => (drafting ? zoneWithDraft(props.records, draft.entries) : props.records),
+    [drafting, props.records, draft.entries],
+  );
   const toast = useToast();
   const ids = useId();
   const id = (f: string) => `${ids}-${f}`;
@@ -183,6 +195,16 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     if (live.count > 0 || save.isPending) return;
     const next = formToRecordSet(values, zoneName);
     const batch = batchForSave(next, original);
+    if (drafting) {
+      draft.add(batch.Changes);
+      toast.show(
+        `Added ${original ? 'the edit of ' : ''}${fqdn} ${values.type} ${values.setIdentifier} to the draft`,
+        'info',
+      );
+      onSaved?.(next);
+      onClose();
+      return;
+    }
     save.mutate(batch, {
       onSuccess: () => {
         toast.show(
@@ -419,6 +441,13 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
           </div>
         )}
         <div className="form-actions">
+          {drafting && (
+            <span className="form-hint draft-hint">
+              {mode.forced
+                ? 'This zone requires approval: the change goes into your draft.'
+                : 'Propose instead of apply is on: the change goes into your draft.'}
+            </span>
+          )}
           <span className="form-hint" aria-live="polite">
             {pendingFields.length > 0 &&
               `Still needed: ${pendingFields.map((f) => FIELD_LABELS[f]).join(', ')}`}
@@ -431,7 +460,13 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
             className="button button-primary"
             disabled={live.count > 0 || save.isPending}
           >
-            {save.isPending ? 'Saving…' : original ? 'Save changes' : 'Create record'}
+            {drafting
+              ? 'Add to draft'
+              : save.isPending
+                ? 'Saving…'
+                : original
+                  ? 'Save changes'
+                  : 'Create record'}
           </button>
         </div>
       </form>

@@ -1,6 +1,8 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { Change } from '../../../../engine/types';
+import { useSession } from '../../../lib/use-session';
 import { addToDraft, type DraftEntry } from './draft';
+import { type SaveMode, saveModeFor } from './save-mode';
 
 /**
  * Drafts per zone for this tab, kept in sessionStorage so a reload does not lose them. The
@@ -92,4 +94,11 @@ export function useDraft(zoneId: string): DraftApi {
     () => ({ entries: d.entries, propose: d.propose, setPropose, add, remove, clear }),
     [d, setPropose, add, remove, clear],
   );
+}
+
+/** How saves go for the signed-in operator in this zone (table, tray and form agree on it). */
+export function useSaveMode(zoneId: string, requireApproval: boolean): SaveMode {
+  const { viewer } = useSession();
+  const { propose } = useDraft(zoneId);
+  return saveModeFor(viewer, requireApproval, propose);
 }

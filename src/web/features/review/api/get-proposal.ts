@@ -1,9 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { type ProposalDetail, ProposalDetailSchema } from '../../../../shared/proposals';
 import {
   type ProposalImpactResponse,
   ProposalImpactResponseSchema,
 } from '../../../../shared/impact';
+import { type ProposalDetail, ProposalDetailSchema } from '../../../../shared/proposals';
 import { apiFetch } from '../../../lib/api-client';
 
 /** GET /api/proposals/:pid: the proposal with its diff and whether it is stale. */

@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import {
+  ProposalListResponseSchema,
   type ProposalStatus,
   type ProposalWire,
-  ProposalListResponseSchema,
 } from '../../../../shared/proposals';
 import { apiFetch } from '../../../lib/api-client';
 

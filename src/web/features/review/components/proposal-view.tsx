@@ -110,7 +110,10 @@ function ProposalDetailView({
         setStale(null);
         toast.show(done, 'success');
         if (a.kind === 'rebase' && p.status === 'approved' && next.status === 'pending')
-          toast.show('The rebase changed what it does: the proposal needs a fresh approval', 'info');
+          toast.show(
+            'The rebase changed what it does: the proposal needs a fresh approval',
+            'info',
+          );
       },
       onError: (err) => {
         const s = staleDetailsOf(err);
@@ -119,15 +122,24 @@ function ProposalDetailView({
           return;
         }
         const msg =
-          err instanceof ApiError ? `${err.message} (${err.status} ${err.code})` : errorMessage(err);
+          err instanceof ApiError
+            ? `${err.message} (${err.status} ${err.code})`
+            : errorMessage(err);
         setActionError(msg);
       },
     });
   }
 
-  const staleShown = stale ?? (p.stale && p.status !== 'applied' && (p.status === 'pending' || p.status === 'approved')
-    ? { message: '', baseVersion: p.baseVersion, currentVersion: p.currentVersion, changedSince: [] }
-    : null);
+  const staleShown =
+    stale ??
+    (p.stale && p.status !== 'applied' && (p.status === 'pending' || p.status === 'approved')
+      ? {
+          message: '',
+          baseVersion: p.baseVersion,
+          currentVersion: p.currentVersion,
+          changedSince: [],
+        }
+      : null);
 
   return (
     <article className="proposal" aria-label={`Proposal ${p.id}`}>
@@ -328,11 +340,7 @@ function ActionButton({
   danger?: boolean;
   onClick: () => void;
 }) {
-  const cls = danger
-    ? 'button button-danger-quiet'
-    : primary
-      ? 'button button-primary'
-      : 'button';
+  const cls = danger ? 'button button-danger-quiet' : primary ? 'button button-primary' : 'button';
   const reason = permission.allowed ? undefined : permission.reason;
   return (
     <button
@@ -353,7 +361,9 @@ function StaleNotice({ stale, fromApply }: { stale: StaleDetails; fromApply: boo
   return (
     <div className="stale-notice" role={fromApply ? 'alert' : 'status'}>
       <strong>
-        {fromApply ? 'Not applied: the zone changed since this proposal was made' : 'The zone changed since this proposal was made'}
+        {fromApply
+          ? 'Not applied: the zone changed since this proposal was made'
+          : 'The zone changed since this proposal was made'}
       </strong>
       <p>
         It was based on version {stale.baseVersion}; the zone is at version {stale.currentVersion}.
@@ -363,7 +373,8 @@ function StaleNotice({ stale, fromApply }: { stale: StaleDetails; fromApply: boo
         <ul className="stale-list" aria-label="Changed since">
           {stale.changedSince.map((c) => (
             <li key={c.Id}>
-              <span className="mono">v{c.Version}</span> {c.Comment ?? <span className="muted">(no comment)</span>}{' '}
+              <span className="mono">v{c.Version}</span>{' '}
+              {c.Comment ?? <span className="muted">(no comment)</span>}{' '}
               <span className="muted">
                 by {c.Author ?? 'unknown'}, {formatTimestamp(c.SubmittedAt)} · {c.Changes.length}{' '}
                 {c.Changes.length === 1 ? 'change' : 'changes'}

@@ -70,7 +70,9 @@ export function ReviewPanel(props: ReviewPanelProps) {
             />
           ) : ordered.length === 0 ? (
             <p className="muted proposal-list-empty">
-              {status ? `No ${status} proposals in ${zoneName}.` : `No proposals in ${zoneName} yet.`}
+              {status
+                ? `No ${status} proposals in ${zoneName}.`
+                : `No proposals in ${zoneName} yet.`}
             </p>
           ) : (
             <ul>
@@ -111,9 +113,9 @@ export function ReviewPanel(props: ReviewPanelProps) {
             />
           ) : list.isPending ? null : (
             <EmptyState title="Nothing to review">
-              Proposals appear here when someone submits a draft from Records (“Submit for
-              review”) or proposes a rollback from History. Each shows its diff, its effect on
-              users and a before/after map before anyone applies it.
+              Proposals appear here when someone submits a draft from Records (“Submit for review”)
+              or proposes a rollback from History. Each shows its diff, its effect on users and a
+              before/after map before anyone applies it.
             </EmptyState>
           )}
         </div>

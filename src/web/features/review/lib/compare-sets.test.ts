@@ -33,7 +33,13 @@ describe('before/after sets of a proposal', () => {
   });
 
   it('applies an open proposal forward from the zone as it is', () => {
-    const { before, after } = compareSets([oregon, singapore], retire, false, 'app.example.com', 'A');
+    const { before, after } = compareSets(
+      [oregon, singapore],
+      retire,
+      false,
+      'app.example.com',
+      'A',
+    );
     expect(before.map((r) => r.SetIdentifier)).toEqual(['oregon', 'singapore']);
     expect(after.map((r) => r.SetIdentifier)).toEqual(['oregon']);
   });

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { ZoneSummary } from '../../../../shared/zones';
 import { Dialog } from '../../../components/dialog';
 import { ApiError, errorMessage } from '../../../lib/api-client';
+import type { Permission } from '../../../lib/permissions';
 import { useCreateZone } from '../api/create-zone';
 
 export interface ZonePickerProps {
@@ -9,10 +10,18 @@ export interface ZonePickerProps {
   loading: boolean;
   zoneId: string | null;
   onSelect: (zoneId: string) => void;
+  /** Whether the operator may create zones (the button says why not). */
+  createPermission: Permission;
 }
 
 /** Zone select plus "New zone"; a created zone is selected at once. */
-export function ZonePicker({ zones, loading, zoneId, onSelect }: ZonePickerProps) {
+export function ZonePicker({
+  zones,
+  loading,
+  zoneId,
+  onSelect,
+  createPermission,
+}: ZonePickerProps) {
   const selectId = useId();
   const [creating, setCreating] = useState(false);
   return (
@@ -35,7 +44,13 @@ export function ZonePicker({ zones, loading, zoneId, onSelect }: ZonePickerProps
           </option>
         ))}
       </select>
-      <button type="button" className="button button-quiet" onClick={() => setCreating(true)}>
+      <button
+        type="button"
+        className="button button-quiet"
+        disabled={!createPermission.allowed}
+        title={createPermission.allowed ? undefined : createPermission.reason}
+        onClick={() => setCreating(true)}
+      >
         New zone
       </button>
       <CreateZoneDialog

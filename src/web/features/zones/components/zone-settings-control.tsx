@@ -56,9 +56,7 @@ export function ZoneSettingsControl({
         Require approval by someone other than the author
       </label>
       <span id={helpId} className="field-help zone-settings-help">
-        {permission.allowed
-          ? 'Admins can still apply directly.'
-          : `Admin only. ${permission.reason}.`}
+        {permission.allowed ? 'Admins can still apply directly.' : 'Only an admin can change this.'}
       </span>
     </div>
   );
