@@ -45,7 +45,7 @@ test.describe('reviews', () => {
     browser,
     request,
     zone,
-  }) => {
+  }, testInfo) => {
     test.slow(); // three browser contexts, several maps under SwiftShader
     const client = api(request);
     const alice = await createToken('alice', 'editor');
@@ -85,6 +85,7 @@ test.describe('reviews', () => {
     await expect(recordTable(a).getByRole('row').filter({ hasText: 'singapore' })).toHaveCount(0);
     expect((await client.rrsets(zone.id)).some((r) => r.SetIdentifier === 'singapore')).toBe(true);
     await tray.getByLabel('Comment for reviewers').fill('Retire Singapore');
+    await a.screenshot({ path: testInfo.outputPath('draft-tray.png') });
     await tray.getByRole('button', { name: 'Submit for review' }).click();
 
     // It lands in Review, pending, and alice cannot approve her own proposal.
@@ -151,6 +152,13 @@ test.describe('reviews', () => {
     await expect(maps.nth(1)).toHaveAttribute('data-map-loaded', 'true', { timeout: 30_000 });
     await expect(maps.first().locator('.atlas-marker')).toHaveCount(2);
     await expect(maps.nth(1).locator('.atlas-marker')).toHaveCount(1);
+    // The after map compares with the before records: the moved area is a real share of land.
+    const compare = view.locator('.atlas-map[data-compare="true"]');
+    await expect(compare).toHaveCount(1);
+    await expect(compare).toHaveAttribute('data-changed-share', /^0\.[1-9]/);
+    await expect(compare.getByRole('region', { name: 'Catchment legend' })).toContainText(
+      'changes region',
+    );
 
     // Apply before approval is refused by the server too (the button is disabled).
     await expect(view.getByRole('button', { name: 'Apply' })).toBeDisabled();
@@ -182,6 +190,10 @@ test.describe('reviews', () => {
     await expect(top).toContainText(alice.name);
     await top.getByRole('button', { expanded: false }).click();
     await expect(top.getByRole('region', { name: /Changes in v/ })).toContainText('singapore');
+    // Its impact as recorded when it was applied.
+    await expect(top.getByRole('article', { name: `Impact on app.${zone.name} A` })).toContainText(
+      'of population moves',
+    );
 
     // --- alice proposes the rollback from History; it opens in Review.
     await openZone(a, zone.id, { tab: 'history' });
@@ -247,7 +259,13 @@ test.describe('reviews', () => {
         Changes: [
           {
             Action: 'CREATE',
-            ResourceRecordSet: latencyA(zone.name, 'app', 'frankfurt', 'eu-central-1', '192.0.2.30'),
+            ResourceRecordSet: latencyA(
+              zone.name,
+              'app',
+              'frankfurt',
+              'eu-central-1',
+              '192.0.2.30',
+            ),
           },
         ],
       },

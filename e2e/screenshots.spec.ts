@@ -1,7 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { api, demoZoneId, expect, openZone, recordTable, test } from './support';
+import {
+  ADMIN_HEADERS,
+  api,
+  bearer,
+  createToken,
+  demoZoneId,
+  expect,
+  latencyA,
+  openZone,
+  recordTable,
+  signIn,
+  test,
+} from './support';
 
 /**
  * Full-page screenshots of the main views in light and dark, saved as test artifacts under
@@ -64,6 +76,78 @@ for (const theme of ['light', 'dark'] as const) {
         dialog.getByRole('listbox', { name: 'Region options' }).getByRole('option').first(),
       ).toBeVisible();
       await shoot(page, 'region-picker', theme);
+    });
+
+    test('review with impact and maps, history', async ({ browser, request, zone }) => {
+      test.slow(); // three maps under SwiftShader
+      const alice = await createToken('alice', 'editor');
+      const bob = await createToken('bob', 'approver');
+      const oregon = latencyA(zone.name, 'app', 'oregon', 'us-west-2', '192.0.2.10');
+      const singapore = latencyA(zone.name, 'app', 'singapore', 'ap-southeast-1', '192.0.2.20');
+      await api(request).change(zone.id, {
+        Comment: 'Oregon and Singapore',
+        Changes: [
+          { Action: 'CREATE', ResourceRecordSet: oregon },
+          { Action: 'CREATE', ResourceRecordSet: singapore },
+        ],
+      });
+      await request.put(`/api/zones/${zone.id}/settings`, {
+        data: { requireApproval: true },
+        headers: ADMIN_HEADERS,
+      });
+      const created = await request.post(`/api/zones/${zone.id}/proposals`, {
+        data: {
+          Comment: 'Retire Singapore',
+          Changes: [{ Action: 'DELETE', ResourceRecordSet: singapore }],
+        },
+        headers: bearer(alice.token),
+      });
+      expect(created.status()).toBe(201);
+      const pid = (await created.json()).id as string;
+
+      const context = await browser.newContext({
+        colorScheme: theme,
+        viewport: { width: 1440, height: 1400 },
+      });
+      const page = await context.newPage();
+      await signIn(page, bob.token);
+      await openZone(page, zone.id, {
+        name: `app.${zone.name}`,
+        type: 'A',
+        tab: 'review',
+        proposal: pid,
+      });
+      const view = page.getByRole('article', { name: `Proposal ${pid}` });
+      await expect(view.getByRole('article', { name: /^Impact on app/ })).toBeVisible({
+        timeout: 30_000,
+      });
+      const maps = page.locator('[data-testid="atlas-map"]');
+      await expect(maps).toHaveCount(3);
+      for (let i = 0; i < 3; i++)
+        await expect(maps.nth(i)).toHaveAttribute('data-catchment-ready', 'true', {
+          timeout: 30_000,
+        });
+      await page.waitForTimeout(500);
+      await shoot(page, 'review', theme);
+      // Further down the proposal: a city check and the before/after maps.
+      await view.getByRole('textbox', { name: 'Check a city' }).fill('Tokyo');
+      await view.getByRole('button', { name: 'Check' }).click();
+      await expect(view.locator('.city-check-result')).toContainText('moves');
+      await view.locator('.compare-maps').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+      await page.waitForTimeout(300);
+      await shoot(page, 'review-maps', theme);
+
+      await view.getByRole('button', { name: 'Approve' }).click();
+      await expect(view.locator('.status-chip').first()).toHaveText('approved');
+      await view.getByRole('button', { name: 'Apply' }).click();
+      await expect(view.locator('.status-chip').first()).toHaveText('applied');
+      await openZone(page, zone.id, { name: `app.${zone.name}`, type: 'A', tab: 'history' });
+      const top = page.getByRole('list', { name: 'Applied changes' }).getByRole('listitem').first();
+      await top.getByRole('button', { expanded: false }).click();
+      await expect(top.getByRole('article', { name: /^Impact on app/ })).toBeVisible();
+      await settleMap(page);
+      await shoot(page, 'history', theme);
+      await context.close();
     });
 
     test('import diff, empty zone', async ({ page, request, zone }) => {

@@ -16,7 +16,16 @@ export interface CompareMapsProps {
   after: ResourceRecordSet[];
 }
 
-function Pane({ title, records }: { title: string; records: ResourceRecordSet[] }) {
+function Pane({
+  title,
+  records,
+  baseline,
+}: {
+  title: string;
+  records: ResourceRecordSet[];
+  /** Compare mode: places routed differently than with these records stand out. */
+  baseline?: ResourceRecordSet[];
+}) {
   return (
     <figure className="compare-pane">
       <figcaption className="compare-caption">
@@ -45,7 +54,7 @@ function Pane({ title, records }: { title: string; records: ResourceRecordSet[] 
               </div>
             }
           >
-            <AtlasMap regions={regions} records={records} catchment />
+            <AtlasMap regions={regions} records={records} baselineRecords={baseline} catchment />
           </Suspense>
         </ErrorBoundary>
       </div>
@@ -53,7 +62,11 @@ function Pane({ title, records }: { title: string; records: ResourceRecordSet[] 
   );
 }
 
-/** The catchment of one name before and after a change, side by side. */
+/**
+ * The catchment of one name before and after a change, side by side; on the after map the
+ * places whose region changes are hatched (new and old region's colours) and outlined, the rest
+ * faded.
+ */
 export function CompareMaps({ name, type, before, after }: CompareMapsProps) {
   return (
     <section
@@ -61,7 +74,7 @@ export function CompareMaps({ name, type, before, after }: CompareMapsProps) {
       aria-label={`Catchment of ${displayName(name)} ${type} before and after`}
     >
       <Pane title="Before" records={before} />
-      <Pane title="After" records={after} />
+      <Pane title="After" records={after} baseline={before} />
     </section>
   );
 }

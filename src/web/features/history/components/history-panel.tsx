@@ -7,17 +7,17 @@ import { DiffSummary, RecordDiff } from '../../../components/record-diff';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/states';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
-import { formatAge, formatTimestamp } from '../../../lib/format';
+import { formatAge, formatPercent, formatTimestamp } from '../../../lib/format';
 import { canRollback, canRollbackAtOnce, type Viewer } from '../../../lib/permissions';
 import { type DiffRow, diffRowsFromHistory } from '../../../lib/record-diff';
-import { extrasOf, HISTORY_LIMIT, impactOf, useChanges } from '../api/get-changes';
+import { HISTORY_LIMIT, useChanges } from '../api/get-changes';
 import { useRollback } from '../api/rollback';
 
 export interface HistoryPanelProps {
   zoneId: string;
   zoneName: string;
   viewer: Viewer;
-  /** After a rollback was proposed: show it in Review. */
+  /** Show a proposal in Review (a rollback just proposed, or the one a batch came from). */
   onProposed: (pid: string) => void;
 }
 
@@ -103,8 +103,7 @@ function HistoryEntry({
   const rollback = useRollback(zoneId);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const impact = impactOf(c);
-  const extras = extrasOf(c);
+  const impact = c.Impact;
   const shortId = c.Id.replace('/change/', '');
   const propose = canRollback(viewer);
   const atOnce = canRollbackAtOnce(viewer);
@@ -159,8 +158,8 @@ function HistoryEntry({
         <span className="history-impact">
           {impact ? (
             impact.names.length ? (
-              <span title="Largest share of population whose answer moved">
-                {Math.round(moved * 1000) / 10}% moved
+              <span title="Share of population whose region changed (the most affected name)">
+                {formatPercent(moved)} moved
               </span>
             ) : (
               <span className="muted">no moves</span>
@@ -185,16 +184,25 @@ function HistoryEntry({
               <dt>Author</dt>
               <dd>{c.Author ?? 'system (seed or startup)'}</dd>
             </div>
-            {extras.AppliedBy && extras.AppliedBy !== c.Author && (
+            {c.AppliedBy && c.AppliedBy !== c.Author && (
               <div>
                 <dt>Applied by</dt>
-                <dd>{extras.AppliedBy}</dd>
+                <dd>{c.AppliedBy}</dd>
               </div>
             )}
-            {extras.ProposalId && (
+            {c.ProposalId && (
               <div>
                 <dt>Proposal</dt>
-                <dd className="mono">{extras.ProposalId}</dd>
+                <dd>
+                  <button
+                    type="button"
+                    className="link-button"
+                    title="Open it in Review"
+                    onClick={() => c.ProposalId && onProposed(c.ProposalId)}
+                  >
+                    <span className="mono">{c.ProposalId}</span>
+                  </button>
+                </dd>
               </div>
             )}
           </dl>

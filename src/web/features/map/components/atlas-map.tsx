@@ -4,7 +4,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Region, ResourceRecordSet } from '../../../../engine/types';
 import { useMapTheme } from '../hooks/use-map-theme';
 import { AtlasMapView } from '../lib/atlas-map-view';
-import { buildCatchment, CATCHMENT_GRID_SIZE, legendEntries } from '../lib/catchment-model';
+import {
+  buildCatchment,
+  CATCHMENT_GRID_SIZE,
+  type CatchmentModel,
+  legendEntries,
+} from '../lib/catchment-model';
+import {
+  changedCells,
+  changedShare,
+  DEFAULT_COMPARISON_STYLE,
+  paintComparison,
+} from '../lib/compare-catchment';
 import { recordMarkers } from '../lib/to-geojson';
 import { CatchmentLegend } from './catchment-legend';
 
@@ -17,6 +28,11 @@ export interface AtlasMapProps {
   client?: { lat: number; lon: number; label: string } | null;
   chosenRegion?: string | null;
   catchment: boolean;
+  /**
+   * Compare mode (reviews): the records before a change. The catchment then shows `records`
+   * with every place whose region changes hatched and outlined, and the rest faded.
+   */
+  baselineRecords?: ResourceRecordSet[] | null;
   onMapClick?: (p: { lat: number; lon: number }) => void;
   onRecordClick?: (r: ResourceRecordSet) => void;
 }
@@ -44,7 +60,7 @@ function layoutKey(records: readonly ResourceRecordSet[], health?: Record<string
  * (where each place is routed), and the previewed client with its arc. Loaded lazily.
  */
 export default function AtlasMap(props: AtlasMapProps) {
-  const { regions, records, health, client, chosenRegion, catchment } = props;
+  const { regions, records, health, client, chosenRegion, catchment, baselineRecords } = props;
   const containerRef = useRef<HTMLElement>(null);
   const [view, setView] = useState<AtlasMapView | null>(null);
   const [ready, setReady] = useState(false);
@@ -124,9 +140,23 @@ export default function AtlasMap(props: AtlasMapProps) {
     () => (catchment ? buildCatchment(records, health) : null),
     [key, catchment],
   );
+  const baseKey = baselineRecords ? layoutKey(baselineRecords) : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `baseKey` stands for baselineRecords
+  const comparison = useMemo(
+    () => (catchment && baselineRecords ? compareWith(model, baselineRecords, theme) : null),
+    [model, baseKey, catchment, theme],
+  );
   useEffect(() => {
-    view?.setCatchment(model?.grid ?? null, model?.colors ?? []);
-  }, [view, model]);
+    if (comparison) view?.setCatchment(comparison.grid, comparison.colors, comparison.pixels);
+    else view?.setCatchment(model?.grid ?? null, model?.colors ?? []);
+  }, [view, model, comparison]);
+  const changed = useMemo(
+    () =>
+      comparison
+        ? changedShare(comparison.changed, comparison.grid.width, comparison.grid.height, landMask)
+        : null,
+    [comparison, landMask],
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for health
   const legend = useMemo(
     () => (model ? legendEntries(model, landMask, health) : []),
@@ -139,7 +169,12 @@ export default function AtlasMap(props: AtlasMapProps) {
   useEffect(() => view?.refreshLabels(), [view, catchment]);
 
   return (
-    <div className="atlas-map" data-map-theme={theme}>
+    <div
+      className="atlas-map"
+      data-map-theme={theme}
+      data-compare={comparison ? 'true' : undefined}
+      data-changed-share={changed !== null ? changed.toFixed(4) : undefined}
+    >
       <section
         ref={containerRef}
         className="atlas-map-canvas"
@@ -156,9 +191,51 @@ export default function AtlasMap(props: AtlasMapProps) {
           The map cannot be shown: {error}
         </div>
       )}
-      {catchment && legend.length > 0 && (
-        <CatchmentLegend entries={legend} landShares={landMask !== null} onLayout={refreshLabels} />
+      {catchment && (legend.length > 0 || changed !== null) && (
+        <CatchmentLegend
+          entries={legend}
+          landShares={landMask !== null}
+          changedShare={changed}
+          onLayout={refreshLabels}
+        />
       )}
     </div>
   );
+}
+
+interface Comparison {
+  grid: CatchmentModel['grid'];
+  colors: CatchmentModel['colors'];
+  changed: Uint8Array;
+  pixels: Uint8ClampedArray;
+}
+
+/** The after-catchment painted against `baselineRecords`: changed places stand out. */
+function compareWith(
+  after: CatchmentModel | null,
+  baselineRecords: readonly ResourceRecordSet[],
+  theme: string,
+): Comparison | null {
+  const before = buildCatchment(baselineRecords);
+  if (!after && !before) return null;
+  const size = (after ?? before)?.grid ?? null;
+  if (!size) return null;
+  const grid = after?.grid ?? {
+    width: size.width,
+    height: size.height,
+    cells: new Int16Array(size.width * size.height).fill(-1),
+  };
+  const colors = after?.colors ?? [];
+  const changed = changedCells(
+    grid,
+    (after?.records ?? []).map((r) => r.Region ?? ''),
+    before?.grid ?? null,
+    (before?.records ?? []).map((r) => r.Region ?? ''),
+  );
+  const pixels = new Uint8ClampedArray(grid.width * grid.height * 4);
+  paintComparison(grid, colors, before?.grid ?? null, before?.colors ?? [], changed, pixels, {
+    ...DEFAULT_COMPARISON_STYLE,
+    outlineColor: theme === 'dark' ? [236, 239, 244] : [24, 28, 34],
+  });
+  return { grid, colors, changed, pixels };
 }

@@ -14,11 +14,14 @@ export function formatShare(share: number): string {
 export function CatchmentLegend({
   entries,
   landShares,
+  changedShare,
   onLayout,
 }: {
   entries: LegendEntry[];
   /** Shares are of land area (else of the whole map, until the land mask is ready). */
   landShares: boolean;
+  /** Compare mode: the share whose region changes (hatched on the map). */
+  changedShare?: number | null;
   /** Called after the legend changed size (so map labels can move out of its way). */
   onLayout?: () => void;
 }) {
@@ -40,6 +43,14 @@ export function CatchmentLegend({
       </button>
       {open && (
         <ul id={listId} className="atlas-legend-list">
+          {changedShare !== undefined && changedShare !== null && (
+            <li className="atlas-legend-item atlas-legend-changed" data-region="changed">
+              <span className="atlas-legend-swatch atlas-legend-hatch" aria-hidden="true" />
+              <span className="atlas-legend-code">changes region</span>
+              <span className="atlas-legend-set" />
+              <span className="atlas-legend-share">{formatShare(changedShare)}</span>
+            </li>
+          )}
           {entries.map((e) => (
             <li
               key={`${e.region}|${e.setIdentifier}`}

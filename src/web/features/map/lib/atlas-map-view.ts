@@ -107,6 +107,13 @@ export interface AtlasMapViewOptions {
   onError?: (e: Error) => void;
 }
 
+/** A catchment to draw: the grid and its colours, or ready-made RGBA pixels of the grid's size. */
+interface CatchmentPaint {
+  grid: CatchmentGrid;
+  colors: [number, number, number][];
+  pixels: Uint8ClampedArray | undefined;
+}
+
 interface MarkerEntry {
   marker: Marker;
   el: HTMLButtonElement;
@@ -125,13 +132,12 @@ export class AtlasMapView {
   private basemap: Basemap | null = null;
   private landMask: HTMLCanvasElement | null = null;
   private catchmentCanvas: HTMLCanvasElement | null = null;
-  private pendingCatchment: { grid: CatchmentGrid; colors: [number, number, number][] } | null =
-    null;
+  private pendingCatchment: CatchmentPaint | null = null;
   private clientLabel: Marker | null = null;
   private styleLoaded = false;
   private ready = false;
   private detail: BasemapDetail = '110m';
-  private lastCatchment: { grid: CatchmentGrid; colors: [number, number, number][] } | null = null;
+  private lastCatchment: CatchmentPaint | null = null;
   private destroyed = false;
   private placeScheduled = 0;
 
@@ -239,8 +245,10 @@ export class AtlasMapView {
         if (this.destroyed) return;
         this.applyBasemap(b);
         this.container.dataset.basemapDetail = '50m';
-        if (this.lastCatchment)
-          this.setCatchment(this.lastCatchment.grid, this.lastCatchment.colors);
+        if (this.lastCatchment) {
+          const { grid, colors, pixels } = this.lastCatchment;
+          this.setCatchment(grid, colors, pixels);
+        }
       })
       .catch((e: unknown) => {
         // The 1:110M map stays; try again on the next zoom.
@@ -252,9 +260,9 @@ export class AtlasMapView {
   /** After the first full render: paint a catchment that arrived before the basemap. */
   private flushPendingCatchment(): void {
     if (!this.pendingCatchment) return;
-    const { grid, colors } = this.pendingCatchment;
+    const { grid, colors, pixels } = this.pendingCatchment;
     this.pendingCatchment = null;
-    this.setCatchment(grid, colors);
+    this.setCatchment(grid, colors, pixels);
   }
 
   setTheme(theme: MapTheme): void {
@@ -431,10 +439,15 @@ export class AtlasMapView {
 
   /**
    * Paint the catchment grid over land only: the grid is drawn into a Mercator-square canvas
-   * and kept where the land mask (countries rasterised at the same size) is opaque.
+   * and kept where the land mask (countries rasterised at the same size) is opaque. `pixels`
+   * (RGBA, grid size) replaces the plain colouring, e.g. a before/after comparison.
    */
-  setCatchment(grid: CatchmentGrid | null, colors: [number, number, number][]): void {
-    this.lastCatchment = grid ? { grid, colors } : null;
+  setCatchment(
+    grid: CatchmentGrid | null,
+    colors: [number, number, number][],
+    pixels?: Uint8ClampedArray,
+  ): void {
+    this.lastCatchment = grid ? { grid, colors, pixels } : null;
     if (!grid) {
       this.pendingCatchment = null;
       this.whenStyle(() => this.removeCatchment());
@@ -442,7 +455,7 @@ export class AtlasMapView {
       return;
     }
     if (!this.ready || !this.basemap) {
-      this.pendingCatchment = { grid, colors };
+      this.pendingCatchment = { grid, colors, pixels };
       return;
     }
     const landMask = this.landCanvas();
@@ -453,7 +466,8 @@ export class AtlasMapView {
       const cctx = cells.getContext('2d');
       if (!cctx) return;
       const img = cctx.createImageData(grid.width, grid.height);
-      paintCatchment(grid, colors, 255, img.data);
+      if (pixels && pixels.length === img.data.length) img.data.set(pixels);
+      else paintCatchment(grid, colors, 255, img.data);
       cctx.putImageData(img, 0, 0);
 
       const out = document.createElement('canvas');
