@@ -10,6 +10,7 @@ import {
   recordTable,
   signIn,
   test,
+  watchChangePosts,
 } from './support';
 
 /**
@@ -310,5 +311,75 @@ test.describe('reviews', () => {
     const sets = (await client.rrsets(zone.id)).map((r) => r.SetIdentifier).filter(Boolean);
     expect(sets.sort()).toEqual(['frankfurt', 'oregon']);
     await c.close();
+  });
+
+  test('an admin rolls a batch back at once from History, after confirming', async ({
+    page,
+    request,
+    zone,
+  }) => {
+    // The page is signed in as the admin (the fixture's default).
+    const client = api(request);
+    const oregon = latencyA(zone.name, 'app', 'oregon', 'us-west-2', '192.0.2.10');
+    const tokyo = latencyA(zone.name, 'app', 'tokyo', 'ap-northeast-1', '192.0.2.40');
+    await client.change(zone.id, { Changes: [{ Action: 'CREATE', ResourceRecordSet: oregon }] });
+    await client.change(zone.id, {
+      Comment: 'Add Tokyo',
+      Changes: [{ Action: 'CREATE', ResourceRecordSet: tokyo }],
+    });
+    await openZone(page, zone.id, { tab: 'history' });
+    await expect(page.locator('.session-who')).toContainText('admin');
+    const top = page.getByRole('list', { name: 'Applied changes' }).getByRole('listitem').first();
+    await expect(top).toContainText('Add Tokyo');
+    await top.getByRole('button', { expanded: false }).click();
+    await top.getByRole('button', { name: 'Roll back now…' }).click();
+    const confirm = page.getByRole('dialog', { name: /^Roll back v2 now/ });
+    await expect(confirm).toContainText('without review');
+    await confirm.getByRole('button', { name: 'Roll back now' }).click();
+    await expect
+      .poll(async () => (await client.rrsets(zone.id)).map((r) => r.SetIdentifier))
+      .toEqual(['oregon']);
+    // The rollback is itself a batch in the history, by the admin.
+    const newest = page
+      .getByRole('list', { name: 'Applied changes' })
+      .getByRole('listitem')
+      .first();
+    await expect(newest).toContainText('Roll back');
+    await expect(newest).toContainText('admin-env');
+  });
+
+  test('where approval is required, an editor imports into a proposal, not the live zone', async ({
+    browser,
+    request,
+    zone,
+  }) => {
+    const dana = await createToken('dana', 'editor');
+    await request.put(`/api/zones/${zone.id}/settings`, {
+      data: { requireApproval: true },
+      headers: ADMIN_HEADERS,
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, dana.token);
+    const posts = watchChangePosts(page);
+    await openZone(page, zone.id, { tab: 'import-export' });
+    const batch = {
+      Comment: 'Frankfurt for app',
+      Changes: [
+        {
+          Action: 'CREATE',
+          ResourceRecordSet: latencyA(zone.name, 'app', 'frankfurt', 'eu-central-1', '192.0.2.30'),
+        },
+      ],
+    };
+    await page.getByLabel('Route 53 JSON', { exact: true }).fill(JSON.stringify(batch));
+    await page.getByRole('button', { name: 'Propose 1 change' }).click();
+    const proposal = page.getByRole('article', { name: /^Proposal P/ });
+    await expect(proposal).toContainText('Frankfurt for app');
+    await expect(proposal.locator('.status-chip').first()).toHaveText('pending');
+    await expect(proposal).toContainText('someone else has to approve it');
+    expect(posts).toEqual([]);
+    expect(await api(request).rrsets(zone.id)).toEqual([]);
+    await context.close();
   });
 });

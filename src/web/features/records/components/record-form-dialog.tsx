@@ -196,11 +196,8 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     const next = formToRecordSet(values, zoneName);
     const batch = batchForSave(next, original);
     if (drafting) {
+      // The draft tray shows it at once: no toast needed.
       draft.add(batch.Changes);
-      toast.show(
-        `Added ${original ? 'the edit of ' : ''}${fqdn} ${values.type} ${values.setIdentifier} to the draft`,
-        'info',
-      );
       onSaved?.(next);
       onClose();
       return;
@@ -441,12 +438,22 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
           </div>
         )}
         <div className="form-actions">
-          {drafting && (
+          {mode.kind === 'draft' && mode.forced ? (
             <span className="form-hint draft-hint">
-              {mode.forced
-                ? 'This zone requires approval: the change goes into your draft.'
-                : 'Propose instead of apply is on: the change goes into your draft.'}
+              This zone requires approval: the change goes into your draft.
             </span>
+          ) : (
+            <label
+              className="checkbox form-hint propose-toggle"
+              title="Collect the change in a draft and submit it for review instead of saving it now"
+            >
+              <input
+                type="checkbox"
+                checked={drafting}
+                onChange={(e) => draft.setPropose(e.target.checked)}
+              />
+              Propose instead of apply
+            </label>
           )}
           <span className="form-hint" aria-live="polite">
             {pendingFields.length > 0 &&

@@ -99,8 +99,8 @@ export function RecordsPanel(props: RecordsPanelProps) {
     setDeleting(null);
     const label = `${displayName(r.Name)} ${r.Type}${r.SetIdentifier ? ` ${r.SetIdentifier}` : ''}`;
     if (drafting) {
+      // The tray below the table shows it: no toast over its Submit button.
       draft.add([{ Action: 'DELETE', ResourceRecordSet: r }]);
-      toast.show(`Added “delete ${label}” to the draft`, 'info');
       return;
     }
     remove.mutate(

@@ -102,6 +102,15 @@ function ProposalDetailView({
   };
   const readOnly = viewer.role === null || viewer.role === 'viewer';
   const busy = action.isPending;
+  // Disabled buttons explain themselves in a tooltip; the common cases are also said out loud.
+  const waitingNote =
+    p.status === 'pending' && p.requireApproval
+      ? viewer.name === p.author
+        ? 'You wrote this proposal: someone else has to approve it.'
+        : viewer.role === 'editor'
+          ? 'Waiting for an approver.'
+          : null
+      : null;
 
   function run(a: ProposalAction, done: string) {
     setActionError(null);
@@ -132,7 +141,7 @@ function ProposalDetailView({
 
   const staleShown =
     stale ??
-    (p.stale && p.status !== 'applied' && (p.status === 'pending' || p.status === 'approved')
+    (p.stale && (p.status === 'pending' || p.status === 'approved')
       ? {
           message: '',
           baseVersion: p.baseVersion,
@@ -238,7 +247,11 @@ function ProposalDetailView({
             busy={busy}
             onClick={() => run({ kind: 'rebase' }, `Rebased ${p.id} onto the zone as it is now`)}
           />
-          {busy && <span className="muted">Working…</span>}
+          {busy ? (
+            <span className="muted">Working…</span>
+          ) : (
+            waitingNote && <span className="proposal-waiting">{waitingNote}</span>
+          )}
         </div>
       )}
       {actionError && (
@@ -348,7 +361,6 @@ function ActionButton({
       className={cls}
       disabled={!permission.allowed || busy}
       title={reason}
-      aria-describedby={undefined}
       data-disabled-reason={reason}
       onClick={onClick}
     >
