@@ -7,9 +7,7 @@ import type { ZoneSummary } from '../../shared/zones';
 import { EmptyState, Skeleton } from '../components/states';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 import { RecordsPanel } from '../features/records/components/records-panel';
-import { ZoneSettingsControl } from '../features/zones/components/zone-settings-control';
 import { canChangeSettings, type Viewer } from '../lib/permissions';
-import { CompareMaps } from './compare-maps';
 
 // Tabs other than Records load on first use, keeping the first screen's JavaScript small.
 const PreviewPanel = lazy(() =>
@@ -24,6 +22,12 @@ const ImportExportPanel = lazy(() =>
 const ReviewPanel = lazy(() =>
   import('../features/review/components/review-panel').then((m) => ({ default: m.ReviewPanel })),
 );
+const ZoneSettingsControl = lazy(() =>
+  import('../features/zones/components/zone-settings-control').then((m) => ({
+    default: m.ZoneSettingsControl,
+  })),
+);
+const CompareMaps = lazy(() => import('./compare-maps').then((m) => ({ default: m.CompareMaps })));
 const HistoryPanel = lazy(() =>
   import('../features/history/components/history-panel').then((m) => ({
     default: m.HistoryPanel,
@@ -149,13 +153,19 @@ export const APP_TABS: readonly AppTab[] = [
           status={asStatus(ctx.reviewStatus)}
           onStatusChange={ctx.setReviewStatus}
           settings={
-            <ZoneSettingsControl
-              zoneId={ctx.zone.id}
-              zoneName={ctx.zone.name}
-              permission={canChangeSettings(ctx.viewer)}
-            />
+            <Suspense fallback={null}>
+              <ZoneSettingsControl
+                zoneId={ctx.zone.id}
+                zoneName={ctx.zone.name}
+                permission={canChangeSettings(ctx.viewer)}
+              />
+            </Suspense>
           }
-          renderCompare={(args) => <CompareMaps {...args} />}
+          renderCompare={(args) => (
+            <Suspense fallback={<Skeleton rows={4} label="Loading maps" />}>
+              <CompareMaps {...args} />
+            </Suspense>
+          )}
         />
       </Lazy>
     ),

@@ -3,7 +3,6 @@ import { displayName, normalizeName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
 import { EmptyState, ErrorState, Skeleton } from '../components/states';
 import { Tabs } from '../components/tabs';
-import { SignInDialog } from '../features/auth/components/sign-in-dialog';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
 import { RecordNameList } from '../features/records/components/record-name-list';
@@ -18,6 +17,11 @@ import { AppFooter, AppHeader } from './app-chrome';
 import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
 import { hasPreviewQuery, useAppLocation } from './use-app-location';
+
+// The sign-in dialog loads when first asked for.
+const SignInDialog = lazy(() =>
+  import('../features/auth/components/sign-in-dialog').then((m) => ({ default: m.SignInDialog })),
+);
 
 // The form (engine validation, region picker) loads when first opened.
 const RecordFormDialog = lazy(() =>
@@ -356,12 +360,16 @@ function Shell({
       />
       {children}
       <AppFooter />
-      <SignInDialog
-        open={session.request !== null}
-        reason={session.request?.reason ?? null}
-        onClose={session.closeSignIn}
-        onSignedIn={session.signIn}
-      />
+      {session.request !== null && (
+        <Suspense fallback={null}>
+          <SignInDialog
+            open
+            reason={session.request.reason}
+            onClose={session.closeSignIn}
+            onSignedIn={session.signIn}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -20,7 +20,7 @@ export interface AppLocation {
   reviewStatus: string | null;
 }
 
-const PREVIEW_KEYS = ['city', 'cityLabel', 'ip', 'subnet', 'resolver', 'lat', 'lon'];
+const PREVIEW_KEYS = ['city', 'cityLabel', 'ip', 'subnet', 'resolver', 'lat', 'lon', 'fail'];
 
 export function hasPreviewQuery(q: PreviewQuery): boolean {
   return Boolean(
