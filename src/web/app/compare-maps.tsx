@@ -1,11 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
 import type { ResourceRecordSet } from '../../engine/types';
 import { ErrorBoundary } from '../components/error-boundary';
-
-// Same lazily loaded chunk as the main map.
-const AtlasMap = lazy(() => import('../features/map/components/atlas-map'));
+import { AtlasMap } from './lazy-atlas-map';
 
 const regions = [...REGIONS];
 

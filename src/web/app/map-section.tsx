@@ -1,11 +1,9 @@
-import { lazy, Suspense, useId } from 'react';
+import { Suspense, useId } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
 import type { ResourceRecordSet } from '../../engine/types';
 import { ErrorBoundary } from '../components/error-boundary';
-
-// maplibre (~250 KB gzip) loads in its own chunk, after the first screen is up.
-const AtlasMap = lazy(() => import('../features/map/components/atlas-map'));
+import { AtlasMap } from './lazy-atlas-map';
 
 export interface MapSectionProps {
   selected: { name: string; type: string } | null;

@@ -1,4 +1,4 @@
-import type { Role } from '../../shared/auth';
+import { type Role, roleAtLeast } from '../../shared/auth';
 import type { ProposalStatus } from '../../shared/proposals';
 
 /**
@@ -6,17 +6,6 @@ import type { ProposalStatus } from '../../shared/proposals';
  * hide or disable controls and say why. The server still decides: these only spare a 403.
  */
 export type Permission = { allowed: true } | { allowed: false; reason: string };
-
-/**
- * Role order (viewer < editor < approver < admin), as shared/auth's ROLES. Not `roleAtLeast`:
- * Vite 8.3.8's minifier folds its `ROLES.indexOf(a) >= ROLES.indexOf(b)` to `true` in the
- * browser bundle (every role would pass). A lookup table survives minification.
- */
-const RANK: Readonly<Record<Role, number>> = { viewer: 0, editor: 1, approver: 2, admin: 3 };
-
-function roleAtLeast(role: Role, needed: Role): boolean {
-  return (RANK[role] ?? -1) >= (RANK[needed] ?? Number.POSITIVE_INFINITY);
-}
 
 const ALLOWED: Permission = { allowed: true };
 const deny = (reason: string): Permission => ({ allowed: false, reason });
