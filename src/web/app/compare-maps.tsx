@@ -1,9 +1,7 @@
-import { Suspense } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
 import type { ResourceRecordSet } from '../../engine/types';
-import { ErrorBoundary } from '../components/error-boundary';
-import { AtlasMap } from './lazy-atlas-map';
+import { LazyAtlasMap } from './lazy-atlas-map';
 
 const regions = [...REGIONS];
 
@@ -35,26 +33,7 @@ function Pane({
         </span>
       </figcaption>
       <div className="compare-frame">
-        <ErrorBoundary
-          fallback={(error, retry) => (
-            <div className="map-placeholder" role="alert">
-              <p>The map could not start: {error.message}</p>
-              <button type="button" className="button" onClick={retry}>
-                Retry
-              </button>
-            </div>
-          )}
-        >
-          <Suspense
-            fallback={
-              <div className="map-placeholder" role="status">
-                Loading map…
-              </div>
-            }
-          >
-            <AtlasMap regions={regions} records={records} baselineRecords={baseline} catchment />
-          </Suspense>
-        </ErrorBoundary>
+        <LazyAtlasMap regions={regions} records={records} baselineRecords={baseline} catchment />
       </div>
     </figure>
   );

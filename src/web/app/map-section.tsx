@@ -1,9 +1,8 @@
-import { Suspense, useId } from 'react';
+import { useId } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
 import type { ResourceRecordSet } from '../../engine/types';
-import { ErrorBoundary } from '../components/error-boundary';
-import { AtlasMap } from './lazy-atlas-map';
+import { LazyAtlasMap } from './lazy-atlas-map';
 
 export interface MapSectionProps {
   selected: { name: string; type: string } | null;
@@ -64,35 +63,16 @@ export function MapSection(props: MapSectionProps) {
         </label>
       </div>
       <div className="map-frame">
-        <ErrorBoundary
-          fallback={(error, retry) => (
-            <div className="map-placeholder" role="alert">
-              <p>The map could not start: {error.message}</p>
-              <button type="button" className="button" onClick={retry}>
-                Retry
-              </button>
-            </div>
-          )}
-        >
-          <Suspense
-            fallback={
-              <div className="map-placeholder" role="status">
-                Loading map…
-              </div>
-            }
-          >
-            <AtlasMap
-              regions={regions}
-              records={records}
-              health={props.health}
-              client={props.client}
-              chosenRegion={props.chosenRegion}
-              catchment={props.catchment}
-              onMapClick={props.onMapClick}
-              onRecordClick={props.onRecordClick}
-            />
-          </Suspense>
-        </ErrorBoundary>
+        <LazyAtlasMap
+          regions={regions}
+          records={records}
+          health={props.health}
+          client={props.client}
+          chosenRegion={props.chosenRegion}
+          catchment={props.catchment}
+          onMapClick={props.onMapClick}
+          onRecordClick={props.onRecordClick}
+        />
       </div>
     </section>
   );
