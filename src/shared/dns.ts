@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORD_TYPES } from '../engine/types';
 
 /**
  * Wire shapes of the DNS endpoint as the JSON API shows it: GET /api/dns (where the
@@ -37,13 +38,35 @@ export const DnsStatusSchema = z
   })
   .meta({ id: 'DnsStatus' });
 
+const RECORD_TYPE_SET: ReadonlySet<string> = new Set(RECORD_TYPES);
+
 export const DnsQueryRequestSchema = z
   .strictObject({
-    recordname: z.string().trim().min(1).max(1024),
-    recordtype: z.string().trim().toUpperCase().min(1).max(10),
-    /** Sent as an EDNS Client Subnet option when given. */
-    edns0clientsubnetip: z.string().max(64).optional(),
-    edns0clientsubnetmask: z.string().max(8).optional(),
+    recordname: z
+      .string({ error: 'recordname is required: the name to ask for' })
+      .trim()
+      .min(1, { error: 'recordname is required: the name to ask for' })
+      .max(1024)
+      .describe('The name to ask for, e.g. app.example.com (trailing dot optional).'),
+    recordtype: z
+      .string({ error: 'recordtype is required, e.g. A' })
+      .trim()
+      .toUpperCase()
+      .refine((t) => RECORD_TYPE_SET.has(t), {
+        error: (iss) =>
+          `"${String(iss.input)}" is not a record type; use one of ${RECORD_TYPES.join(', ')}`,
+      })
+      .describe(`Record type: ${RECORD_TYPES.join(', ')}.`),
+    edns0clientsubnetip: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('Client subnet address, sent as an EDNS Client Subnet option (host bits zeroed).'),
+    edns0clientsubnetmask: z
+      .string()
+      .max(8)
+      .optional()
+      .describe('Client subnet prefix length; default 24 (IPv4) / 64 (IPv6).'),
   })
   .meta({ id: 'DnsQueryRequest' });
 
@@ -63,17 +86,23 @@ export const DnsQueryResultSchema = z
     dig: z.string(),
     /** NOERROR, NXDOMAIN, REFUSED, SERVFAIL, … */
     ResponseCode: z.string(),
-    /** Data of the answer records of the queried type (comparable with testdnsanswer's). */
+    /**
+     * Data of the answer records of the queried type (comparable with testdnsanswer's); when
+     * there are none, the first CNAME of the answer.
+     */
     RecordData: z.array(z.string()),
     answers: z.array(DnsAnswerRecordSchema),
     authority: z.array(DnsAnswerRecordSchema),
     /** Authoritative Answer flag. */
     aa: z.boolean(),
+    /** The UDP answer had TC set (it was then asked again over TCP: `protocol` is TCP). */
     truncated: z.boolean(),
     /** SCOPE PREFIX-LENGTH of the echoed client-subnet option; null when none. */
     ecsScope: z.number().int().nullable(),
-    /** Round trip of the query, milliseconds. */
+    /** Round trip of the query, milliseconds (both legs when UDP was truncated). */
     rttMs: z.number(),
+    /** TCP when the UDP answer came back truncated and was asked again over TCP. */
+    protocol: z.enum(['UDP', 'TCP']),
   })
   .meta({ id: 'DnsQueryResult' });
 
@@ -82,3 +111,25 @@ export type DnsStatus = z.infer<typeof DnsStatusSchema>;
 export type DnsQueryRequest = z.infer<typeof DnsQueryRequestSchema>;
 export type DnsAnswerRecord = z.infer<typeof DnsAnswerRecordSchema>;
 export type DnsQueryResult = z.infer<typeof DnsQueryResultSchema>;
+
+/** A name or value as one shell word: bare when it is safe, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._:/@=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The dig command line that asks `server` (port `port`) one question without recursion, with an
+ * EDNS client subnet (`81.2.69.0/24`) when given: what the dashboard shows to copy.
+ */
+export function formatDigCommand(q: {
+  server: string;
+  port: number;
+  name: string;
+  type: string;
+  subnet?: string;
+}): string {
+  const parts = ['dig', `@${q.server}`, '-p', String(q.port), '+norec'];
+  if (q.subnet !== undefined) parts.push(`+subnet=${q.subnet}`);
+  parts.push(shellWord(q.name), q.type);
+  return parts.join(' ');
+}

@@ -41,6 +41,10 @@ export const API_ERROR_CODES = [
   'NoSuchProposal',
   'NoSuchChange',
   'RollbackConflict',
+  // The DNS endpoint as the JSON API reaches it (issue "Serve DNS").
+  'DnsDisabled',
+  'DnsTimeout',
+  'DnsBadResponse',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
