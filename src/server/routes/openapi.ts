@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DnsQueryRequestSchema, DnsQueryResultSchema, DnsStatusSchema } from '../../shared/dns';
 import { ApiErrorSchema } from '../../shared/errors';
 import {
   CityListResponseSchema,
@@ -275,6 +276,33 @@ export const ROUTE_DOCS: RouteDoc[] = [
       400: badInput,
       401: unauthorized,
       403: forbidden('editor'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/dns',
+    tag: 'dns',
+    summary: 'The DNS endpoint: where it listens, which zone versions it serves',
+    description:
+      'Per zone: the stored version and SOA serial, the lowest version every DNS responder serves, and whether that is the latest (`inSync`). `enabled: false` when the server runs with DNS_PORT=off.',
+    responses: { 200: { description: 'Status', schema: DnsStatusSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/zones/{id}/dns-query',
+    tag: 'dns',
+    summary: 'Ask the real DNS server a question (over loopback), as dig would',
+    description:
+      'Sends one query over UDP (RD clear, EDNS0 payload 1232, an EDNS Client Subnet option when a subnet is given, host bits zeroed; again over TCP when the answer is truncated) to the DNS endpoint of this process, and returns its answer with `RecordData` comparable with testdnsanswer and the `dig` line that asks the same.',
+    params: ZoneParamsSchema,
+    query: DnsQueryRequestSchema,
+    responses: {
+      200: { description: "The DNS server's answer", schema: DnsQueryResultSchema },
+      400: badInput,
+      404: noZone,
+      502: error('DnsBadResponse: the answer did not decode or did not match the question'),
+      503: error('DnsDisabled: the server runs without DNS (DNS_PORT=off)'),
+      504: error('DnsTimeout: no answer within 2 s (or nothing listens)'),
     },
   },
   ...REVIEW_ROUTE_DOCS,
