@@ -2,8 +2,9 @@
  * The server side of bench/http.ts, in its own process so that its CPU time can be measured
  * apart from the load generator's. Talks to the parent over the fork IPC channel.
  */
+
+import { createDnsAnswerer } from '../src/server/domain/answerer';
 import { loadGeo } from '../src/server/geo/load-geo';
-import { createDnsAnswerer } from '../src/server/routes/test-dns-answer';
 import { call, startTestServer } from '../src/server/test-server';
 import { parseTestDnsAnswerQueryFast } from '../src/shared/routing';
 import { ZoneListResponseSchema } from '../src/shared/zones';

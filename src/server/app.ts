@@ -11,9 +11,11 @@ import { ZodError } from 'zod';
 import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
 import { registerAuth } from './auth/auth-hook';
+import { DomainFieldError } from './domain/errors';
+import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
-import { ApiHttpError, invalidInput } from './routes/api-error';
+import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
@@ -37,6 +39,19 @@ export interface AppOptions {
   privateReads?: boolean;
   /** The cities impact is counted over; default: every GeoNames city (loaded on first use). */
   impactCities?: () => readonly ImpactCity[];
+  /** The in-memory zone index TestDNSAnswer reads (shared with the DNS server when it runs). */
+  zoneIndex?: ZoneIndex;
+  /** The DNS server of this process, for /api/dns and change status; null when DNS is off. */
+  dns?: DnsEndpoint | null;
+}
+
+/** What the API needs to know of the DNS server: where it listens, what it serves. */
+export interface DnsEndpoint {
+  host: string;
+  port: number;
+  responders(): number;
+  /** The zone version every responder serves (-1: not served). */
+  servedVersion(zoneId: string): number;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -70,6 +85,10 @@ function errorBody(
 function toErrorResponse(err: unknown): { status: number; body: ApiError } {
   if (err instanceof ApiHttpError) {
     return { status: err.statusCode, body: errorBody(err.code, err.message, err.details) };
+  }
+  if (err instanceof DomainFieldError) {
+    const e = invalidField(err.field, err.message);
+    return { status: 400, body: errorBody(e.code, e.message, e.details) };
   }
   if (err instanceof ZodError) {
     const e = invalidInput(err);
@@ -165,7 +184,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
   registerZoneRoutes(app, options.repository, { cities });
-  registerTestDnsAnswerRoute(app, options.repository, options.geo);
+  registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex);
   registerHealthCheckRoutes(app, options.repository);
   registerProposalRoutes(app, { repository: options.repository, cities });
   registerAuditRoutes(app, options.repository);

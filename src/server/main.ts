@@ -13,6 +13,8 @@ import {
   ensureAdminTokens,
   firstAdminBanner,
 } from './auth/bootstrap-tokens';
+import { type DnsServer, startDnsServer } from './dns/dns-server';
+import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
 import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from './storage/open-repository';
@@ -27,6 +29,23 @@ function readPort(text: string | undefined): number {
   return port;
 }
 
+/** DNS_PORT: a port (default 8053) or `off`. */
+function readDnsPort(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === '') return 8053;
+  if (/^(off|false|no|0?)$/i.test(text.trim()) && text.trim() !== '0') return null;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`DNS_PORT must be a whole number from 0 to 65535 or "off", got "${text}"`);
+  }
+  return port;
+}
+
+/** The dig line the banner prints: loopback for a wildcard listen address. */
+function digLine(host: string, port: number, name: string): string {
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `dig @${target} -p ${port} +norec ${name} A${name.startsWith('app.') ? ' +subnet=81.2.69.0/24' : ''}`;
+}
+
 function isTruthy(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
@@ -37,6 +56,8 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const noDemo = process.argv.includes('--no-demo') || isTruthy(process.env.LATENCY_ATLAS_NO_DEMO);
   const privateReads = isTruthy(process.env.LATENCY_ATLAS_PRIVATE);
+  const dnsPort = readDnsPort(process.env.DNS_PORT);
+  const dnsHost = process.env.DNS_HOST || host;
 
   const repository = await openRepository(databaseUrl);
   const geo = loadGeo();
@@ -53,9 +74,33 @@ async function main(): Promise<void> {
     );
   }
 
+  const zoneIndex = new ZoneIndex(repository);
+  let dns: DnsServer | null = null;
+  if (dnsPort !== null) {
+    try {
+      dns = await startDnsServer({
+        repository,
+        geo,
+        host: dnsHost,
+        port: dnsPort,
+        index: zoneIndex,
+      });
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      throw new StartError(
+        `cannot serve DNS on ${dnsHost}:${dnsPort} (${String(code ?? err)}); set DNS_PORT (or DNS_PORT=off)` +
+          (code === 'EACCES' && dnsPort < 1024
+            ? '. Ports below 1024 need root or CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=+ep $(which node))'
+            : ''),
+      );
+    }
+  }
+
   const app = buildApp({
     repository,
     geo,
+    zoneIndex,
+    dns,
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),
     privateReads,
@@ -68,6 +113,7 @@ async function main(): Promise<void> {
     console.log(`latency-atlas: ${signal}, shutting down`);
     try {
       await app.close();
+      await dns?.close();
       await repository.close();
       process.exit(0);
     } catch (err) {
@@ -81,10 +127,24 @@ async function main(): Promise<void> {
   const address = await app.listen({ port, host });
   console.log(`latency-atlas: ${geo.attribution}`);
   console.log(`latency-atlas listening on ${address} (API reference: ${address}/api/docs)`);
+  if (dns) {
+    const zones = await repository.listZones();
+    const example = zones.find((z) => z.name === 'example.com')
+      ? 'app.example.com'
+      : (zones[0]?.name ?? 'example.com');
+    console.log(
+      `latency-atlas DNS on ${dns.host}:${dns.port} (UDP and TCP), authoritative for ${zones.length} zone${zones.length === 1 ? '' : 's'}; try: ${digLine(dns.host, dns.port, example)}`,
+    );
+  } else {
+    console.log('latency-atlas: DNS_PORT=off: not serving DNS');
+  }
   if (privateReads) console.log('latency-atlas: LATENCY_ATLAS_PRIVATE=1: reads need a token too');
   // Last, so it is what the operator sees.
   if (tokens.firstAdmin) console.log(firstAdminBanner(tokens.firstAdmin));
 }
+
+/** A start-up failure whose message says what to do. */
+class StartError extends Error {}
 
 main().catch((err: unknown) => {
   const code = (err as { code?: unknown } | null)?.code;
@@ -94,6 +154,8 @@ main().catch((err: unknown) => {
     );
   } else if (
     err instanceof DatabaseUrlError ||
+    err instanceof StartError ||
+    (err instanceof Error && err.message.startsWith('DNS_')) ||
     err instanceof AdminTokenConfigError ||
     (err instanceof Error && err.message.startsWith('PORT'))
   ) {

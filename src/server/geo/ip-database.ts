@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Reader, type Response } from 'mmdb-lib';
 import type { GeoPoint } from '../../engine/types';
+import { IpTree } from './ip-tree';
 
 /** A located address: degrees plus a human label such as `London, GB`. */
 export type Located = GeoPoint & { label: string };
@@ -21,6 +22,8 @@ export interface IpDatabase {
   lookup(address: string): Located | null;
   /** Decoded data records held in the cache (for tests and benchmarks). */
   readonly cacheSize: number;
+  /** Walkers over the same files' search trees (the DNS path: bytes in, no decoding). */
+  readonly trees: { v4: IpTree; v6: IpTree };
 }
 
 export interface IpDatabaseFiles {
@@ -78,12 +81,16 @@ function unmapIpv4(address: string): string {
 export function openIpDatabase(files: IpDatabaseFiles): IpDatabase {
   const cache4 = boundedCache();
   const cache6 = boundedCache();
-  const v4 = new Reader<Response>(readFileSync(files.ipv4), { cache: cache4 });
-  const v6 = new Reader<Response>(readFileSync(files.ipv6), { cache: cache6 });
+  const db4 = readFileSync(files.ipv4);
+  const db6 = readFileSync(files.ipv6);
+  const v4 = new Reader<Response>(db4, { cache: cache4 });
+  const v6 = new Reader<Response>(db6, { cache: cache6 });
   if (v4.metadata.ipVersion !== 4 || v6.metadata.ipVersion !== 6) {
     throw new Error('expected an IPv4 and an IPv6 mmdb file');
   }
+  const trees = { v4: new IpTree(db4, v4.metadata), v6: new IpTree(db6, v6.metadata) };
   return {
+    trees,
     lookup(address: string): Located | null {
       switch (isIP(address)) {
         case 4:

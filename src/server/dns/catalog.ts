@@ -1,0 +1,114 @@
+import type { ResourceRecordSet } from '../../engine/types';
+import type { ZoneIndex } from '../domain/zone-index';
+import type { Repository } from '../storage/repository';
+import { NameTable } from './name-table';
+import { compileZone, refreshLatencyHealth, type WireZone } from './tables';
+
+/**
+ * The compiled zones a DNS responder answers from, kept in step with storage: `refresh()` reads
+ * which zones changed (version) and which health checks flipped, compiles the changed zones
+ * (and zones whose aliases point into them) off to the side, then swaps each in whole.
+ */
+export class DnsCatalog {
+  readonly apexes = new NameTable<WireZone>();
+  private readonly byId = new Map<string, WireZone>();
+  private health = new Map<string, boolean>();
+  private chain: Promise<void> = Promise.resolve();
+  /** Problems found while compiling, by zone id (values the wire cannot carry). */
+  readonly problems = new Map<string, string[]>();
+  onProblem: (zoneApex: string, problems: string[]) => void = () => {};
+
+  constructor(
+    private readonly repository: Repository,
+    private readonly index: ZoneIndex,
+  ) {}
+
+  /** The zone version the tables serve (-1: not served). */
+  servedVersion(zoneId: string): number {
+    return this.byId.get(zoneId)?.version ?? -1;
+  }
+
+  zone(zoneId: string): WireZone | undefined {
+    return this.byId.get(zoneId);
+  }
+
+  get zoneCount(): number {
+    return this.byId.size;
+  }
+
+  private isHealthy = (r: ResourceRecordSet): boolean =>
+    r.HealthCheckId === undefined || this.health.get(r.HealthCheckId) !== false;
+
+  /** One refresh at a time; a call during a refresh waits for it and then runs again. */
+  refresh(): Promise<void> {
+    const run = async () => {
+      const changed = new Set(await this.index.sync());
+      await this.readHealth(changed);
+      if (changed.size === 0) return;
+      // Zones with aliases into a changed zone answer from it: rebuild them too.
+      const changedApexes = new Set<string>();
+      for (const id of changed) {
+        const z = this.index.get(id) ?? this.byId.get(id);
+        if (z !== undefined) changedApexes.add(z.apex);
+      }
+      for (const z of this.index.zones) {
+        if (
+          [...z.aliasZones].some((t) =>
+            [...changedApexes].some((a) => t === a || t.endsWith(`.${a}`)),
+          )
+        ) {
+          changed.add(z.id);
+        }
+      }
+      const lookups = this.index.planLookups();
+      for (const id of changed) {
+        const indexed = this.index.get(id);
+        const old = this.byId.get(id);
+        if (indexed === undefined) {
+          if (old !== undefined) {
+            this.apexes.delete(old.wire);
+            this.byId.delete(id);
+          }
+          continue;
+        }
+        const wire = compileZone(indexed, lookups, this.isHealthy);
+        if (wire.problems.length > 0) {
+          this.problems.set(id, wire.problems);
+          this.onProblem(indexed.apex, wire.problems);
+        } else this.problems.delete(id);
+        if (old !== undefined && old.apex !== wire.apex) this.apexes.delete(old.wire);
+        this.apexes.set(wire);
+        this.byId.set(id, wire);
+      }
+    };
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  /** Re-read every referenced health check; flip the flags of tables whose records changed. */
+  private async readHealth(rebuilt: Set<string>): Promise<void> {
+    const ids = new Set<string>();
+    for (const z of this.index.zones) for (const h of z.healthCheckIds) ids.add(h);
+    if (ids.size === 0) {
+      this.health = new Map();
+      return;
+    }
+    const next = await this.repository.getHealth([...ids]);
+    let differs = next.size !== this.health.size;
+    if (!differs) {
+      for (const [id, ok] of next) {
+        if (this.health.get(id) !== ok) {
+          differs = true;
+          break;
+        }
+      }
+    }
+    this.health = next;
+    if (!differs) return;
+    for (const [id, zone] of this.byId) {
+      if (rebuilt.has(id)) continue;
+      for (const table of zone.latency) refreshLatencyHealth(table, this.isHealthy);
+    }
+  }
+}

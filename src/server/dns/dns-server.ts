@@ -1,0 +1,175 @@
+import dgram from 'node:dgram';
+import net, { isIPv6 } from 'node:net';
+import { ZoneIndex } from '../domain/zone-index';
+import type { ServerGeo } from '../geo/load-geo';
+import type { Repository } from '../storage/repository';
+import { DnsCatalog } from './catalog';
+import { ClientLocator } from './client-locator';
+import { DnsResponder, type ResponderStats } from './responder';
+
+/**
+ * The authoritative DNS server: UDP and TCP (RFC 7766: 2-byte length framing, pipelined
+ * queries answered in order, idle connections closed) on one port, answering from compiled
+ * tables that a refresh loop keeps in step with storage.
+ */
+
+export interface DnsServerOptions {
+  repository: Repository;
+  geo: ServerGeo;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Share the zone index with the TestDNSAnswer route (one copy of the zones in memory). */
+  index?: ZoneIndex;
+  /** How often storage is checked for changes, ms (default 100). */
+  refreshMs?: number;
+  /** A TCP connection with nothing to read for this long is closed, ms (default 10 s). */
+  tcpIdleMs?: number;
+  /** Most TCP connections at once (default 1024); more are refused at accept. */
+  maxTcpConnections?: number;
+  onError?: (err: unknown) => void;
+}
+
+export interface DnsServer {
+  host: string;
+  port: number;
+  /** DNS responders (event loops) answering; 1 here. */
+  responders(): number;
+  /** The zone version every responder serves (-1: not served). */
+  servedVersion(zoneId: string): number;
+  /** Check storage now and serve what changed (resolves once it is served). */
+  refresh(): Promise<void>;
+  stats(): ResponderStats & { tcpConnections: number };
+  close(): Promise<void>;
+}
+
+const OUT_SLOTS = 256;
+
+export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
+  const index = opts.index ?? new ZoneIndex(opts.repository);
+  const catalog = new DnsCatalog(opts.repository, index);
+  const onError = opts.onError ?? ((err) => console.error('latency-atlas dns:', err));
+  catalog.onProblem = (apex, problems) =>
+    console.warn(
+      `latency-atlas dns: ${apex} has values DNS cannot serve: ${problems.slice(0, 5).join('; ')}`,
+    );
+  await catalog.refresh();
+  const locator = new ClientLocator(opts.geo);
+  const responder = new DnsResponder(catalog, locator);
+
+  // UDP: responses are written into a ring of buffers, so a send still in flight is never
+  // overwritten by the next answer.
+  const ring = Array.from({ length: OUT_SLOTS }, () => Buffer.allocUnsafe(65536));
+  let slot = 0;
+  const family = isIPv6(opts.host) ? 'udp6' : 'udp4';
+  const udp = dgram.createSocket({ type: family, reuseAddr: false });
+  udp.on('message', (msg, rinfo) => {
+    try {
+      const out = ring[slot] as Buffer;
+      slot = (slot + 1) % OUT_SLOTS;
+      const n = responder.answer(msg, out, rinfo.address, false);
+      if (n > 0) udp.send(out, 0, n, rinfo.port, rinfo.address);
+    } catch (err) {
+      onError(err);
+    }
+  });
+  udp.on('error', onError);
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(opts.port, opts.host, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+  const port = udp.address().port;
+
+  const tcpIdleMs = opts.tcpIdleMs ?? 10_000;
+  const sockets = new Set<net.Socket>();
+  const tcpOut = Buffer.allocUnsafe(65536);
+  const tcp = net.createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.setTimeout(tcpIdleMs);
+    socket.on('timeout', () => socket.destroy());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let offset = 0;
+      const replies: Buffer[] = [];
+      while (pending.length - offset >= 2) {
+        const len = pending.readUInt16BE(offset);
+        if (pending.length - offset - 2 < len) break;
+        const msg = pending.subarray(offset + 2, offset + 2 + len);
+        offset += 2 + len;
+        try {
+          const n = responder.answer(msg, tcpOut.subarray(2), socket.remoteAddress ?? '', true);
+          if (n > 0) {
+            tcpOut.writeUInt16BE(n, 0);
+            replies.push(Buffer.from(tcpOut.subarray(0, n + 2)));
+          } else if (len < 12) {
+            // Not a DNS message: nothing sensible can follow on this stream.
+            socket.destroy();
+            return;
+          }
+        } catch (err) {
+          onError(err);
+          socket.destroy();
+          return;
+        }
+      }
+      pending = offset === 0 ? pending : pending.subarray(offset);
+      if (replies.length > 0) {
+        const ok = socket.write(
+          replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies),
+        );
+        // A client that does not read its answers is not read from until it does.
+        if (!ok) {
+          socket.pause();
+          socket.once('drain', () => socket.resume());
+        }
+      }
+    });
+  });
+  tcp.maxConnections = opts.maxTcpConnections ?? 1024;
+  tcp.on('error', onError);
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen({ port, host: opts.host, exclusive: true }, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
+  });
+
+  let stopped = false;
+  const refreshMs = opts.refreshMs ?? 100;
+  let timer: NodeJS.Timeout | null = null;
+  const loop = () => {
+    if (stopped) return;
+    catalog
+      .refresh()
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, refreshMs);
+      });
+  };
+  timer = setTimeout(loop, refreshMs);
+
+  return {
+    host: opts.host,
+    port,
+    responders: () => 1,
+    servedVersion: (zoneId) => catalog.servedVersion(zoneId),
+    refresh: () => catalog.refresh(),
+    stats: () => ({ ...responder.stats, tcpConnections: sockets.size }),
+    async close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const s of sockets) s.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+      ]);
+    },
+  };
+}
