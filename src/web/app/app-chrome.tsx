@@ -1,5 +1,6 @@
 import type { ZoneSummary } from '../../shared/zones';
 import { SessionStatus } from '../features/auth/components/session-status';
+import { DnsEndpointIndicator } from '../features/dns/components/dns-endpoint-indicator';
 import { ZonePicker } from '../features/zones/components/zone-picker';
 import type { Permission } from '../lib/permissions';
 import { useTheme } from '../lib/theme';
@@ -44,6 +45,10 @@ export function AppHeader({
         zoneId={zoneId}
         onSelect={onSelectZone}
         createPermission={createZone}
+      />
+      <DnsEndpointIndicator
+        zoneId={zoneId}
+        zoneName={zones?.find((z) => z.id === zoneId)?.name ?? null}
       />
       <span className="toolbar-spacer" />
       <a className="header-link" href="/api/docs" target="_blank" rel="noreferrer">

@@ -8,10 +8,16 @@ import { EmptyState, Skeleton } from '../components/states';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 import { RecordsPanel } from '../features/records/components/records-panel';
 import { canChangeSettings, type Viewer } from '../lib/permissions';
+import { dnsClientForPreview } from './preview-dns';
 
 // Tabs other than Records load on first use, keeping the first screen's JavaScript small.
 const PreviewPanel = lazy(() =>
   import('../features/preview/components/preview-panel').then((m) => ({ default: m.PreviewPanel })),
+);
+const DnsAnswerPanel = lazy(() =>
+  import('../features/dns/components/dns-answer-panel').then((m) => ({
+    default: m.DnsAnswerPanel,
+  })),
 );
 const ImportExportPanel = lazy(() =>
   import('../features/import-export/components/import-export-panel').then((m) => ({
@@ -112,6 +118,20 @@ export const APP_TABS: readonly AppTab[] = [
             recordType={ctx.selected.type}
             query={ctx.preview}
             onQueryChange={ctx.setPreview}
+            renderBeside={({ query, engine }) =>
+              ctx.selected && (
+                <Suspense fallback={<Skeleton rows={3} label="Loading the DNS answer" />}>
+                  <DnsAnswerPanel
+                    zoneId={ctx.zone.id}
+                    recordName={displayName(ctx.selected.name)}
+                    recordType={ctx.selected.type}
+                    client={dnsClientForPreview(query)}
+                    engine={engine}
+                    simulatedFailures={Boolean(query.unhealthy?.length)}
+                  />
+                </Suspense>
+              )
+            }
           />
         </Lazy>
       ) : (

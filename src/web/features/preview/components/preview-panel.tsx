@@ -1,6 +1,8 @@
 import './preview.css';
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { ACCESS_RTT_MS, ROUTE_STRETCH } from '../../../../engine/latency-model';
+import type { TestDnsAnswerResponse } from '../../../../shared/routing';
+import { CopyCommand } from '../../../components/copy-command';
 import { ErrorState, Skeleton } from '../../../components/states';
 import { ApiError } from '../../../lib/api-client';
 import { regionColor } from '../../../lib/region-colors';
@@ -26,6 +28,16 @@ export interface PreviewPanelProps {
   recordType: string;
   query: PreviewQuery;
   onQueryChange: (q: PreviewQuery) => void;
+  /**
+   * Shown beside the engine's answer (the app puts the real DNS server's answer here). `engine`
+   * is the answer for exactly this query, or null while it loads or is a previous one.
+   */
+  renderBeside?: (args: BesideArgs) => ReactNode;
+}
+
+export interface BesideArgs {
+  query: PreviewQuery;
+  engine: TestDnsAnswerResponse | null;
 }
 
 type FieldErrors = Partial<Record<PreviewField, string>>;
@@ -69,6 +81,7 @@ export function PreviewPanel({
   recordType,
   query,
   onQueryChange,
+  renderBeside,
 }: PreviewPanelProps) {
   const answer = useTestDnsAnswer(zoneId, recordName, recordType, query);
   const [local, setLocal] = useState<FieldErrors>({});
@@ -191,6 +204,7 @@ export function PreviewPanel({
         recordType={recordType}
         query={query}
         generalError={errors.general}
+        renderBeside={renderBeside}
         onToggleFailure={(setId, failed) => change(toggleUnhealthy(query, setId, failed))}
       />
     </div>
@@ -291,6 +305,7 @@ interface PreviewAnswerViewProps {
   recordType: string;
   query: PreviewQuery;
   generalError?: string;
+  renderBeside?: (args: BesideArgs) => ReactNode;
   onToggleFailure: (setIdentifier: string, failed: boolean) => void;
 }
 
@@ -300,6 +315,7 @@ function PreviewAnswerView({
   recordType,
   query,
   generalError,
+  renderBeside,
   onToggleFailure,
 }: PreviewAnswerViewProps) {
   if (answer.isPending && answer.fetchStatus !== 'idle')
@@ -320,6 +336,52 @@ function PreviewAnswerView({
   const chosen = routing.chosen;
   const stale = answer.isPlaceholderData || (answer.isError && !answer.isFetching);
   const dig = digCommand(recordName, recordType, query);
+  const facts = (
+    <dl className="preview-facts">
+      <Fact term="Answer">
+        <span data-testid="preview-record-data">
+          {data.RecordData.length ? (
+            data.RecordData.map((v) => (
+              <code key={v} className="preview-value">
+                {v}
+              </code>
+            ))
+          ) : (
+            <span className="muted">no data</span>
+          )}
+        </span>{' '}
+        <span className={`preview-rcode${data.ResponseCode === 'NOERROR' ? '' : ' is-error'}`}>
+          {data.ResponseCode}
+        </span>
+      </Fact>
+      <Fact term="Routed to">
+        {chosen ? (
+          <span
+            data-testid="preview-chosen"
+            data-region={chosen.region}
+            data-set={chosen.setIdentifier}
+          >
+            <span
+              className="candidate-swatch"
+              style={{ background: regionColor(chosen.region) }}
+              aria-hidden="true"
+            />
+            <strong className="mono">{chosen.region}</strong> · set{' '}
+            <strong>{chosen.setIdentifier}</strong> · {chosen.rttMs.toFixed(1)} ms estimated
+          </span>
+        ) : (
+          <span className="muted">no latency record applies</span>
+        )}
+      </Fact>
+      <Fact term="Client">
+        <span data-testid="preview-client">{describeClient(routing.client)}</span>
+        <span className="muted">
+          {' '}
+          · {routing.client.lat.toFixed(2)}, {routing.client.lon.toFixed(2)}
+        </span>
+      </Fact>
+    </dl>
+  );
 
   return (
     <section
@@ -335,50 +397,19 @@ function PreviewAnswerView({
           address or click the map.
         </p>
       )}
-      <dl className="preview-facts">
-        <Fact term="Answer">
-          <span data-testid="preview-record-data">
-            {data.RecordData.length ? (
-              data.RecordData.map((v) => (
-                <code key={v} className="preview-value">
-                  {v}
-                </code>
-              ))
-            ) : (
-              <span className="muted">no data</span>
-            )}
-          </span>{' '}
-          <span className={`preview-rcode${data.ResponseCode === 'NOERROR' ? '' : ' is-error'}`}>
-            {data.ResponseCode}
-          </span>
-        </Fact>
-        <Fact term="Routed to">
-          {chosen ? (
-            <span
-              data-testid="preview-chosen"
-              data-region={chosen.region}
-              data-set={chosen.setIdentifier}
-            >
-              <span
-                className="candidate-swatch"
-                style={{ background: regionColor(chosen.region) }}
-                aria-hidden="true"
-              />
-              <strong className="mono">{chosen.region}</strong> · set{' '}
-              <strong>{chosen.setIdentifier}</strong> · {chosen.rttMs.toFixed(1)} ms estimated
-            </span>
-          ) : (
-            <span className="muted">no latency record applies</span>
-          )}
-        </Fact>
-        <Fact term="Client">
-          <span data-testid="preview-client">{describeClient(routing.client)}</span>
-          <span className="muted">
-            {' '}
-            · {routing.client.lat.toFixed(2)}, {routing.client.lon.toFixed(2)}
-          </span>
-        </Fact>
-      </dl>
+      {renderBeside ? (
+        <div className="preview-compare">
+          <div className="preview-compare-side">
+            <h3 className="preview-subtitle">Routing engine</h3>
+            {facts}
+          </div>
+          <div className="preview-compare-side">
+            {renderBeside({ query, engine: stale || answer.isFetching ? null : data })}
+          </div>
+        </div>
+      ) : (
+        facts
+      )}
       {routing.allUnhealthy && (
         <p className="preview-warning" role="status">
           Every candidate is unhealthy, so Route 53 treats them all as healthy and answers with the
@@ -402,7 +433,14 @@ function PreviewAnswerView({
           </p>
         </>
       )}
-      {dig && <DigLine command={dig} />}
+      {dig && (
+        <CopyCommand
+          command={dig}
+          className="preview-dig"
+          testId="preview-dig"
+          label="Copy the dig command"
+        />
+      )}
       {usesIpData(routing.client) && (
         <p className="field-help">
           IP location data by{' '}
@@ -421,35 +459,6 @@ function Fact({ term, children }: { term: string; children: ReactNode }) {
     <div className="preview-fact">
       <dt>{term}</dt>
       <dd>{children}</dd>
-    </div>
-  );
-}
-
-function DigLine({ command }: { command: string }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const t = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(t);
-  }, [copied]);
-  return (
-    <div className="preview-dig">
-      <code data-testid="preview-dig">{command}</code>
-      <button
-        type="button"
-        className="button button-small"
-        onClick={() => {
-          void navigator.clipboard?.writeText(command).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          );
-        }}
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-      <span className="visually-hidden" role="status">
-        {copied ? 'Copied to the clipboard' : ''}
-      </span>
     </div>
   );
 }
