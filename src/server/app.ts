@@ -17,6 +17,7 @@ import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
 import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
+import { type DnsEndpoint, registerDnsRoutes } from './routes/dns-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
@@ -24,6 +25,8 @@ import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
 import { registerZoneRoutes } from './routes/zone-routes';
 import type { Repository } from './storage/repository';
+
+export type { DnsEndpoint };
 
 export interface AppOptions {
   repository: Repository;
@@ -43,15 +46,8 @@ export interface AppOptions {
   zoneIndex?: ZoneIndex;
   /** The DNS server of this process, for /api/dns and change status; null when DNS is off. */
   dns?: DnsEndpoint | null;
-}
-
-/** What the API needs to know of the DNS server: where it listens, what it serves. */
-export interface DnsEndpoint {
-  host: string;
-  port: number;
-  responders(): number;
-  /** The zone version every responder serves (-1: not served). */
-  servedVersion(zoneId: string): number;
+  /** How long /api/zones/:id/dns-query waits for each leg of its query, ms (tests); default 2 s. */
+  dnsQueryTimeoutMs?: number;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -188,6 +184,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerHealthCheckRoutes(app, options.repository);
   registerProposalRoutes(app, { repository: options.repository, cities });
   registerAuditRoutes(app, options.repository);
+  registerDnsRoutes(app, {
+    repository: options.repository,
+    dns: options.dns ?? null,
+    ...(options.dnsQueryTimeoutMs !== undefined ? { timeoutMs: options.dnsQueryTimeoutMs } : {}),
+  });
 
   const webRoot = options.webRoot;
   const hasWeb = webRoot !== undefined && existsSync(join(webRoot, 'index.html'));

@@ -12,7 +12,7 @@ import { openRepository } from '../storage/open-repository';
 import type { Repository } from '../storage/repository';
 import { seedDemo } from '../storage/seed-demo';
 import { call } from '../test-server';
-import { type DnsEndpoint, loopbackTarget, recordDataOf, registerDnsRoutes } from './dns-routes';
+import { type DnsEndpoint, loopbackTarget, recordDataOf } from './dns-routes';
 import { buildOpenApiDocument } from './openapi';
 
 /**
@@ -34,8 +34,12 @@ async function startApp(dns: DnsEndpoint | null, timeoutMs?: number): Promise<Ha
   const dir = mkdtempSync(join(tmpdir(), 'latency-atlas-dns-'));
   const repository = await openRepository(`sqlite:${join(dir, 'test.db')}`);
   await seedDemo(repository);
-  const app = buildApp({ repository, geo: NO_GEO });
-  registerDnsRoutes(app, { repository, dns, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const app = buildApp({
+    repository,
+    geo: NO_GEO,
+    dns,
+    ...(timeoutMs !== undefined ? { dnsQueryTimeoutMs: timeoutMs } : {}),
+  });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     base,
