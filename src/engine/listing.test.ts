@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { apexRecordSets } from './apex-records';
 import { planChangeBatch } from './change-batch';
 import { batchFromListing, diffRecordSets, sortRecordSets } from './listing';
 import { normalizeRecordSet } from './names';
@@ -100,6 +101,37 @@ describe('batchFromListing on the sample listing', () => {
         (c) => c.ResourceRecordSet.Type === 'SOA' || c.ResourceRecordSet.Type === 'NS',
       ),
     ).toBe(false);
+  });
+});
+
+describe('batchFromListing keeps the zone its own apex', () => {
+  const ownApex = apexRecordSets('shop.example.net');
+
+  it('keeps the zone’s NS and SOA when the file brings other ones for the same apex', () => {
+    const batch = batchFromListing(ownApex, listing, { zoneName: ZONE, deleteMissing: true });
+    expect(summary(batch.Changes)).not.toContain('UPSERT shop.example.net. NS');
+    expect(summary(batch.Changes)).not.toContain('UPSERT shop.example.net. SOA');
+    expect(batch.Changes).toHaveLength(listing.length - 2);
+  });
+
+  it('never takes the apex NS and SOA of another zone’s listing', () => {
+    const other: ResourceRecordSet[] = [
+      ...apexRecordSets('other.example', ['ns-9.awsdns-01.net']),
+      { Name: 'www.other.example.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '192.0.2.1' }] },
+    ];
+    const batch = batchFromListing(ownApex, other, { zoneName: ZONE });
+    expect(summary(batch.Changes)).toEqual(['UPSERT www.other.example. A']);
+  });
+
+  it('leaves a delegation (NS below the apex) to the import like any other set', () => {
+    const delegation: ResourceRecordSet = {
+      Name: 'eu.shop.example.net.',
+      Type: 'NS',
+      TTL: 3600,
+      ResourceRecords: [{ Value: 'ns1.eu.example.' }],
+    };
+    const batch = batchFromListing(ownApex, [...ownApex, delegation], { zoneName: ZONE });
+    expect(summary(batch.Changes)).toEqual(['UPSERT eu.shop.example.net. NS']);
   });
 });
 

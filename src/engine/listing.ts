@@ -35,7 +35,9 @@ export function diffRecordSets(
  * The minimal change batch turning `current` into `incoming`: UPSERT for new and changed sets
  * (in listing order), DELETE (exact copies of the stored sets, placed first so replacements can
  * follow in the same batch) for missing ones when `deleteMissing`. The apex NS and SOA belong to
- * the zone and are left alone; the apex is `zoneName`, or else the name of an SOA in either list.
+ * the zone and are left alone, and so are the file's own: every SOA, and the NS at the name of an
+ * SOA in `incoming` (a listing of another zone brings its apex along). The apex is `zoneName`, or
+ * else the name of an SOA in `current`, or else in `incoming`.
  */
 export function batchFromListing(
   current: ResourceRecordSet[],
@@ -44,9 +46,12 @@ export function batchFromListing(
 ): ChangeBatch {
   const soa = [...current, ...incoming].find((r) => r.Type === 'SOA');
   const apexName = opts.zoneName ?? soa?.Name;
-  const apex = apexName === undefined ? undefined : normalizeName(apexName);
+  const apexes = new Set(
+    incoming.filter((r) => r.Type === 'SOA').map((r) => normalizeName(r.Name)),
+  );
+  if (apexName !== undefined) apexes.add(normalizeName(apexName));
   const managed = (r: ResourceRecordSet): boolean =>
-    !((r.Type === 'NS' || r.Type === 'SOA') && normalizeName(r.Name) === apex);
+    r.Type !== 'SOA' && !(r.Type === 'NS' && apexes.has(normalizeName(r.Name)));
   const diff = diffRecordSets(current.filter(managed), incoming.filter(managed));
   const changes: Change[] = [];
   if (opts.deleteMissing === true) {

@@ -138,3 +138,26 @@ describe('rollbackConflicts', () => {
     ]);
   });
 });
+
+describe('rollbackConflicts on the apex SOA', () => {
+  const soa = (serial: number, ttl = 900): ResourceRecordSet => ({
+    Name: 'example.com.',
+    Type: 'SOA',
+    TTL: ttl,
+    ResourceRecords: [
+      { Value: `ns1.example.com. hostmaster.example.com. ${serial} 7200 900 1209600 86400` },
+    ],
+  });
+  const steps = () =>
+    plan([soa(1)], { Changes: [{ Action: 'UPSERT', ResourceRecordSet: soa(1, 300) }] });
+
+  it('ignores the serial, which the zone moves on with every batch', () => {
+    expect(rollbackConflicts(steps(), [soa(7, 300)])).toEqual([]);
+  });
+
+  it('still sees a change to what people wrote into the SOA', () => {
+    expect(rollbackConflicts(steps(), [soa(7, 60)])).toEqual([
+      { change: 0, field: 'ResourceRecordSet.TTL', message: expect.stringContaining('SOA') },
+    ]);
+  });
+});

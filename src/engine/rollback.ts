@@ -1,3 +1,4 @@
+import { withoutSoaSerial } from './apex-records';
 import type { PlannedChange } from './change-batch';
 import { displayName, recordSetKey, recordSetMismatch } from './names';
 import type { Change, ChangeBatch, ChangeError, ResourceRecordSet } from './types';
@@ -32,7 +33,8 @@ function describeSet(r: ResourceRecordSet): string {
  * Why the inverse of `plan` would not restore the zone as the batch found it: a set the batch
  * wrote has changed or gone since, or a set it deleted exists again. `current` holds the sets
  * stored now at the plan's names (more is fine). `change` indexes the invertPlan batch, so the
- * errors line up with it. [] means the rollback is exact.
+ * errors line up with it. [] means the rollback is exact. An SOA's serial is not compared (the
+ * zone moves it on with every batch, and rolling back moves it on again).
  */
 export function rollbackConflicts(
   plan: readonly PlannedChange[],
@@ -54,7 +56,8 @@ export function rollbackConflicts(
         });
         return;
       }
-      const differs = recordSetMismatch(stored, written);
+      // The zone rewrites the SOA serial on every batch: only what people wrote can conflict.
+      const differs = recordSetMismatch(withoutSoaSerial(stored), withoutSoaSerial(written));
       if (differs !== null) {
         errors.push({
           change,

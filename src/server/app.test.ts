@@ -444,11 +444,26 @@ describe('restart', () => {
       // demo seeding skips a database that already has zones
       expect(
         ZoneListResponseSchema.parse((await call(second.base, 'GET', '/api/zones')).body),
-      ).toEqual([{ id, name: 'persist.example', recordCount: 1 }]);
+      ).toEqual([{ id, name: 'persist.example', recordCount: 3 }]);
       const sets = ListResourceRecordSetsResponseSchema.parse(
         (await call(second.base, 'GET', `/api/zones/${id}/rrsets`)).body,
       ).ResourceRecordSets;
+      // The zone's own apex NS and SOA (serial 2 after one batch), then the record.
       expect(sets).toEqual([
+        {
+          Name: 'persist.example.',
+          Type: 'NS',
+          TTL: 172800,
+          ResourceRecords: [{ Value: 'ns1.persist.example.' }, { Value: 'ns2.persist.example.' }],
+        },
+        {
+          Name: 'persist.example.',
+          Type: 'SOA',
+          TTL: 900,
+          ResourceRecords: [
+            { Value: 'ns1.persist.example. hostmaster.persist.example. 2 7200 900 1209600 86400' },
+          ],
+        },
         {
           Name: 'www.persist.example.',
           Type: 'A',
@@ -462,6 +477,10 @@ describe('restart', () => {
         Changes: { Comment: string }[];
       };
       expect(history.Changes.map((c) => c.Comment)).toEqual(['before restart']);
+      expect((await call(second.base, 'GET', `/api/zones/${id}`)).body).toMatchObject({
+        version: 1,
+        serial: 2,
+      });
       expect((await call(second.base, 'GET', '/api/health-checks/hc-1')).body).toEqual({
         id: 'hc-1',
         healthy: false,

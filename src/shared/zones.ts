@@ -23,7 +23,7 @@ export const ZoneSummarySchema = z
   })
   .meta({
     id: 'ZoneSummary',
-    examples: [{ id: 'Z0A1B2C3D4E5F6G7H8I9J', name: 'example.com', recordCount: 8 }],
+    examples: [{ id: 'Z0A1B2C3D4E5F6G7H8I9J', name: 'example.com', recordCount: 10 }],
   });
 
 export const ZoneListResponseSchema = z.array(ZoneSummarySchema).meta({ id: 'ZoneListResponse' });
@@ -57,6 +57,8 @@ export const ZoneDetailSchema = z
     name: z.string(),
     /** Increments with every applied change batch. */
     version: z.number().int().min(0),
+    /** The serial in the apex SOA (0 without one): 1 at creation, up with every applied batch. */
+    serial: z.number().int().min(0),
     createdAt: z.string(),
   })
   .meta({
@@ -66,6 +68,7 @@ export const ZoneDetailSchema = z
         id: 'Z0A1B2C3D4E5F6G7H8I9J',
         name: 'example.com',
         version: 1,
+        serial: 2,
         createdAt: '2026-01-01T00:00:00.000Z',
       },
     ],

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutSoaSerial } from '../../engine/apex-records';
 import type { ChangeBatch, ResourceRecordSet } from '../../engine/types';
 import { MeResponseSchema } from '../../shared/auth';
 import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
@@ -83,9 +84,25 @@ async function newZone(name: string, records: ResourceRecordSet[] = []): Promise
   return id;
 }
 
+async function newRecord(zoneId: string, record: ResourceRecordSet): Promise<void> {
+  const res = await call(
+    s.base,
+    'POST',
+    `/api/zones/${zoneId}/rrsets`,
+    { Changes: [{ Action: 'CREATE', ResourceRecordSet: record }] },
+    H('admin'),
+  );
+  expect(res.status, res.text).toBe(200);
+}
+
 async function listing(zoneId: string): Promise<ResourceRecordSet[]> {
   const res = await call(s.base, 'GET', `/api/zones/${zoneId}/rrsets`);
   return ListResourceRecordSetsResponseSchema.parse(res.body).ResourceRecordSets;
+}
+
+/** The listing with the SOA serial masked: it moves on with every batch, rollbacks included. */
+async function listingBesidesSerial(zoneId: string): Promise<ResourceRecordSet[]> {
+  return (await listing(zoneId)).map(withoutSoaSerial);
 }
 
 async function propose(zoneId: string, batch: unknown, who = 'alice') {
@@ -372,7 +389,7 @@ describe('proposals', () => {
     const early = await call(s.base, 'POST', `/api/proposals/${p.id}/apply`, undefined, H('alice'));
     expect(early.status).toBe(409);
     expect(errorOf(early).code).toBe('ApprovalRequired');
-    expect(await listing(zone)).toHaveLength(2);
+    expect(await listing(zone)).toHaveLength(4); // two records and the apex NS and SOA
 
     const approved = await call(
       s.base,
@@ -408,7 +425,7 @@ describe('proposals', () => {
     const body = ApplyProposalResponseSchema.parse(applied.body);
     expect(body.ChangeInfo).toMatchObject({ Status: 'INSYNC', Comment: 'retire singapore' });
     expect(body.proposal).toMatchObject({ status: 'applied', appliedChangeId: body.ChangeInfo.Id });
-    expect(await listing(zone)).toEqual([
+    expect((await listing(zone)).filter((r) => r.Type === 'A')).toEqual([
       latencyA('app.approval.example.', 'oregon', 'us-west-2', '192.0.2.10'),
     ]);
 
@@ -516,7 +533,7 @@ describe('proposals', () => {
         Impact: expect.objectContaining({ model: 'distance-v1' }),
       },
     ]);
-    expect(await listing(zone)).toHaveLength(2);
+    expect(await listing(zone)).toHaveLength(4); // two records and the apex NS and SOA
 
     const rebased = await call(
       s.base,
@@ -538,7 +555,7 @@ describe('proposals', () => {
       H('alice'),
     );
     expect(applied.status, applied.text).toBe(200);
-    expect(await listing(zone)).toHaveLength(3);
+    expect(await listing(zone)).toHaveLength(5); // three records and the apex NS and SOA
   });
 
   it('a rebase that no longer validates → 400 with the reasons, proposal unchanged', async () => {
@@ -761,7 +778,7 @@ describe('rollback', () => {
 
   it('as a proposal: applying it restores the exact previous record sets', async () => {
     const zoneId = await newZone('rollback.example', zoneRecords('rollback.example'));
-    const original = await listing(zoneId);
+    const original = await listingBesidesSerial(zoneId);
     const changeId = await applyBig('rollback.example', zoneId);
     expect(await listing(zoneId)).not.toEqual(original);
 
@@ -792,12 +809,15 @@ describe('rollback', () => {
       H('alice'),
     );
     expect(applied.status, applied.text).toBe(200);
-    expect(await listing(zoneId)).toEqual(original);
+    expect(await listingBesidesSerial(zoneId)).toEqual(original);
   });
 
   it('?apply=true: admin only, applied at once, exact', async () => {
     const zoneId = await newZone('rollback-now.example', zoneRecords('rollback-now.example'));
-    const original = await listing(zoneId);
+    const original = await listingBesidesSerial(zoneId);
+    const serialBefore = (await call(s.base, 'GET', `/api/zones/${zoneId}`)).body as {
+      serial: number;
+    };
     const changeId = await applyBig('rollback-now.example', zoneId);
     const shortId = changeId.replace('/change/', '');
     const path = `/api/zones/${zoneId}/changes/${shortId}/rollback?apply=true`;
@@ -809,7 +829,11 @@ describe('rollback', () => {
     expect(ChangeInfoResponseSchema.parse(admin.body).ChangeInfo.Comment).toBe(
       `Roll back ${changeId}: reshape`,
     );
-    expect(await listing(zoneId)).toEqual(original);
+    expect(await listingBesidesSerial(zoneId)).toEqual(original);
+    // The change and its rollback each moved the SOA serial on by one.
+    expect((await call(s.base, 'GET', `/api/zones/${zoneId}`)).body).toMatchObject({
+      serial: serialBefore.serial + 2,
+    });
     const history = ChangeHistoryResponseSchema.parse(
       (await call(s.base, 'GET', `/api/zones/${zoneId}/changes`)).body,
     );
@@ -823,7 +847,7 @@ describe('rollback', () => {
       H('admin'),
     );
     expect(redo.status, redo.text).toBe(200);
-    expect(await listing(zoneId)).not.toEqual(original);
+    expect(await listingBesidesSerial(zoneId)).not.toEqual(original);
   });
 
   it('refuses when the zone moved on over the same records (409 with the reasons)', async () => {
@@ -878,6 +902,37 @@ describe('rollback', () => {
         (await call(s.base, 'GET', `/api/zones/${zoneId}/proposals`)).body,
       ).proposals,
     ).toEqual([]);
+  });
+
+  it('rolls back a change to the apex SOA though the serial moved on since', async () => {
+    const zoneId = await newZone('rollback-soa.example');
+    const [, soa] = await listing(zoneId);
+    if (!soa) throw new Error('the zone has no SOA');
+    const changed = await call(
+      s.base,
+      'POST',
+      `/api/zones/${zoneId}/rrsets`,
+      { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { ...soa, TTL: 60 } }] },
+      H('admin'),
+    );
+    expect(changed.status, changed.text).toBe(200);
+    const changeId = ChangeInfoResponseSchema.parse(changed.body).ChangeInfo.Id;
+    // Another batch elsewhere moves the serial on again.
+    await newRecord(
+      zoneId,
+      latencyA('app.rollback-soa.example.', 'oregon', 'us-west-2', '192.0.2.1'),
+    );
+    const res = await call(
+      s.base,
+      'POST',
+      `/api/zones/${zoneId}/changes/${encodeURIComponent(changeId)}/rollback?apply=true`,
+      undefined,
+      H('admin'),
+    );
+    expect(res.status, res.text).toBe(200);
+    const restored = (await listing(zoneId)).find((r) => r.Type === 'SOA');
+    expect(restored?.TTL).toBe(900);
+    expect(restored?.ResourceRecords?.[0]?.Value.split(' ')[2]).toBe('4');
   });
 
   it('answers 404 for an unknown change and 400 for a malformed id', async () => {

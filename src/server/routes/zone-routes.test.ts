@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
 import {
@@ -6,8 +7,16 @@ import {
   ChangeInfoResponseSchema,
   ListResourceRecordSetsResponseSchema,
 } from '../../shared/rrset';
-import { CreateZoneResponseSchema, ZoneListResponseSchema } from '../../shared/zones';
-import { call, startTestServer, type TestServer } from '../test-server';
+import {
+  CreateZoneResponseSchema,
+  ZoneDetailSchema,
+  ZoneListResponseSchema,
+} from '../../shared/zones';
+import { registerAuth } from '../auth/auth-hook';
+import { ensureAdminTokens } from '../auth/bootstrap-tokens';
+import { openRepository } from '../storage/open-repository';
+import { call, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../test-server';
+import { registerZoneRoutes } from './zone-routes';
 
 const SAMPLES = new URL('../../../e2e/fixtures', import.meta.url).pathname;
 const sampleListing = JSON.parse(
@@ -45,7 +54,8 @@ describe('zones', () => {
     expect(res.status).toBe(200);
     const zones = ZoneListResponseSchema.parse(res.body);
     expect(zones).toEqual([
-      { id: expect.stringMatching(/^Z[A-Z0-9]+$/), name: 'example.com', recordCount: 8 },
+      // Eight demo records and the apex NS and SOA.
+      { id: expect.stringMatching(/^Z[A-Z0-9]+$/), name: 'example.com', recordCount: 10 },
     ]);
   });
 
@@ -73,7 +83,141 @@ describe('zones', () => {
     expect(errorOf(again.body).code).toBe('HostedZoneAlreadyExists');
 
     const detail = await call(s.base, 'GET', `/api/zones/${zone.id}`);
-    expect(detail.body).toMatchObject({ id: zone.id, name: 'created.example.org', version: 0 });
+    expect(ZoneDetailSchema.parse(detail.body)).toMatchObject({
+      id: zone.id,
+      name: 'created.example.org',
+      version: 0,
+      serial: 1,
+    });
+    // A new zone holds its apex NS and SOA, as in Route 53.
+    expect(await rrsets(zone.id)).toEqual([
+      {
+        Name: 'created.example.org.',
+        Type: 'NS',
+        TTL: 172800,
+        ResourceRecords: [
+          { Value: 'ns1.created.example.org.' },
+          { Value: 'ns2.created.example.org.' },
+        ],
+      },
+      {
+        Name: 'created.example.org.',
+        Type: 'SOA',
+        TTL: 900,
+        ResourceRecords: [
+          {
+            Value:
+              'ns1.created.example.org. hostmaster.created.example.org. 1 7200 900 1209600 86400',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('shows the SOA serial in the zone detail, one up with every applied batch', async () => {
+    const id = await createZone('serial.example');
+    const detail = async () =>
+      ZoneDetailSchema.parse((await call(s.base, 'GET', `/api/zones/${id}`)).body);
+    expect(await detail()).toMatchObject({ version: 0, serial: 1 });
+    const batch = (Action: string) => ({
+      Changes: [
+        {
+          Action,
+          ResourceRecordSet: {
+            Name: 'www.serial.example',
+            Type: 'A',
+            TTL: 60,
+            ResourceRecords: [{ Value: '192.0.2.1' }],
+          },
+        },
+      ],
+    });
+    const post = (body: unknown) =>
+      call(s.base, 'POST', `/api/zones/${id}/rrsets`, body, s.adminHeaders);
+    expect((await post(batch('CREATE'))).status).toBe(200);
+    expect(await detail()).toMatchObject({ version: 1, serial: 2 });
+    expect((await post(batch('CREATE'))).status).toBe(400); // exists: refused, no bump
+    expect(await detail()).toMatchObject({ version: 1, serial: 2 });
+    expect((await post(batch('DELETE'))).status).toBe(200);
+    expect(await detail()).toMatchObject({ version: 2, serial: 3 });
+    const soa = (await rrsets(id)).find((r) => r.Type === 'SOA');
+    expect(soa?.ResourceRecords?.[0]?.Value.split(' ')[2]).toBe('3');
+  });
+
+  it('refuses to delete the apex NS or SOA, or to create a second SOA, naming the field', async () => {
+    const id = await createZone('apex.example');
+    const [ns, soa] = await rrsets(id);
+    const post = (Action: string, ResourceRecordSet: unknown) =>
+      call(
+        s.base,
+        'POST',
+        `/api/zones/${id}/rrsets`,
+        { Changes: [{ Action, ResourceRecordSet }] },
+        s.adminHeaders,
+      );
+    for (const [action, set, field, message] of [
+      [
+        'DELETE',
+        ns,
+        'ResourceRecordSet.Type',
+        "the zone's own NS record at apex.example. can't be deleted",
+      ],
+      [
+        'DELETE',
+        soa,
+        'ResourceRecordSet.Type',
+        "the zone's own SOA record at apex.example. can't be deleted",
+      ],
+      [
+        'CREATE',
+        { ...soa, TTL: 60 },
+        'ResourceRecordSet.Name',
+        "can't create apex.example. SOA: it already exists (use UPSERT to replace it)",
+      ],
+    ] as const) {
+      const res = await post(action, set);
+      expect(res.status).toBe(400);
+      expect(errorOf(res.body).details).toEqual([{ change: 0, field, message }]);
+    }
+    // UPSERT of the NS changes the zone's name servers.
+    const servers = { ...ns, ResourceRecords: [{ Value: 'ns-0.awsdns-00.com.' }] };
+    expect((await post('UPSERT', servers)).status).toBe(200);
+    expect((await rrsets(id))[0]).toEqual(servers);
+  });
+
+  it('gives new zones the name servers registerZoneRoutes is configured with', async () => {
+    const repository = await openRepository('sqlite::memory:');
+    await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
+    const app = Fastify();
+    registerAuth(app, repository);
+    registerZoneRoutes(app, repository, {
+      cities: () => [],
+      nameServers: ['ns1.atlas.example', 'ns2.atlas.example'],
+    });
+    try {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/zones',
+        headers: s.adminHeaders,
+        payload: { name: 'configured.example' },
+      });
+      expect(created.statusCode).toBe(201);
+      const { id } = CreateZoneResponseSchema.parse(created.json());
+      const listed = await app.inject({ method: 'GET', url: `/api/zones/${id}/rrsets` });
+      const [ns, soa] = ListResourceRecordSetsResponseSchema.parse(
+        listed.json(),
+      ).ResourceRecordSets;
+      expect(ns?.ResourceRecords).toEqual([
+        { Value: 'ns1.atlas.example.' },
+        { Value: 'ns2.atlas.example.' },
+      ]);
+      expect(soa?.ResourceRecords?.[0]?.Value).toBe(
+        'ns1.atlas.example. hostmaster.configured.example. 1 7200 900 1209600 86400',
+      );
+    } finally {
+      await app.close();
+      await repository.close();
+    }
   });
 
   it.each([
@@ -154,7 +298,7 @@ describe('zones', () => {
     const refused = await call(s.base, 'DELETE', `/api/zones/${full}`, undefined, s.adminHeaders);
     expect(refused.status).toBe(409);
     expect(errorOf(refused.body).code).toBe('HostedZoneNotEmpty');
-    expect(await rrsets(full)).toHaveLength(1);
+    expect(await rrsets(full)).toHaveLength(3); // www and the apex NS and SOA
 
     const badForce = await call(
       s.base,

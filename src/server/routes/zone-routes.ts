@@ -51,15 +51,25 @@ function noSuchZone(id: string): ApiHttpError {
   return new ApiHttpError(404, 'NoSuchHostedZone', `no hosted zone with id ${id}`);
 }
 
+export interface ZoneRouteOptions {
+  cities: () => readonly ImpactCity[];
+  /**
+   * Name servers written into the apex NS (and SOA mname) of zones created here, e.g. from
+   * DNS_NAMESERVERS (parseNameServers in engine/apex-records.ts). Default: ns1/ns2.<zone>.
+   */
+  nameServers?: string[];
+}
+
 /**
  * /api/zones: hosted zones, their record sets, change batches and history. Writes need a
  * token (auth-hook): creating a zone or a batch an editor, deleting a zone an admin; a batch
- * for a zone that requires approval an admin (everyone else proposes it).
+ * for a zone that requires approval an admin (everyone else proposes it). A new zone starts
+ * with its apex NS and SOA, as in Route 53.
  */
 export function registerZoneRoutes(
   app: FastifyInstance,
   repository: Repository,
-  opts: { cities: () => readonly ImpactCity[] },
+  opts: ZoneRouteOptions,
 ): void {
   app.get('/api/zones', async (): Promise<ZoneSummary[]> => repository.listZones());
 
@@ -71,7 +81,10 @@ export function registerZoneRoutes(
       const parsed = CreateZoneRequestSchema.safeParse(req.body ?? {});
       if (!parsed.success) throw invalidInput(parsed.error);
       try {
-        const zone = await repository.createZone(parsed.data.name, { actor: principal.name });
+        const zone = await repository.createZone(parsed.data.name, {
+          actor: principal.name,
+          ...(opts.nameServers !== undefined ? { nameServers: opts.nameServers } : {}),
+        });
         reply.code(201).header('location', `/api/zones/${zone.id}`);
         return { id: zone.id, name: zone.name };
       } catch (err) {
@@ -88,7 +101,13 @@ export function registerZoneRoutes(
 
   app.get('/api/zones/:id', async (req): Promise<ZoneDetail> => {
     const zone = await findZone(repository, req.params);
-    return { id: zone.id, name: zone.name, version: zone.version, createdAt: zone.createdAt };
+    return {
+      id: zone.id,
+      name: zone.name,
+      version: zone.version,
+      serial: zone.serial,
+      createdAt: zone.createdAt,
+    };
   });
 
   app.delete('/api/zones/:id', { config: { access: 'admin' } }, async (req, reply) => {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apexRecordSets, withSoaSerial } from '../../engine/apex-records';
 import { MAX_CHANGES_PER_BATCH } from '../../engine/change-batch';
 import { sortRecordSets } from '../../engine/listing';
 import { normalizeRecordSet } from '../../engine/names';
+import { invertPlan, rollbackConflicts } from '../../engine/rollback';
 import type { Change, ResourceRecordSet } from '../../engine/types';
 import {
   InvalidZoneNameError,
@@ -40,6 +42,21 @@ const upsert = (r: ResourceRecordSet): Change => ({ Action: 'UPSERT', ResourceRe
 
 const OREGON = latencyA('app.example.com.', 'oregon', 'us-west-2', '192.0.2.10');
 const SINGAPORE = latencyA('app.example.com.', 'singapore', 'ap-southeast-1', '192.0.2.20');
+
+/** A new zone's own apex NS and SOA (as Route 53 makes them), the SOA at `serial`. */
+function apexSets(zoneName: string, serial = 1, nameServers?: string[]): ResourceRecordSet[] {
+  return apexRecordSets(zoneName, nameServers).map((r) =>
+    r.Type === 'SOA'
+      ? {
+          ...r,
+          ResourceRecords: [{ Value: withSoaSerial(r.ResourceRecords?.[0]?.Value ?? '', serial) }],
+        }
+      : r,
+  );
+}
+
+const isApex = (r: ResourceRecordSet, zoneName: string): boolean =>
+  (r.Type === 'NS' || r.Type === 'SOA') && r.Name === `${zoneName}.`;
 
 /**
  * The behaviour every Repository must show (SQLite today, PostgreSQL later). Each
@@ -87,11 +104,17 @@ export function describeRepositoryContract(
       return zone;
     }
 
-    /** Everything a failed batch must leave untouched. */
+    /** The zone's record sets without its own apex NS and SOA. */
+    async function recordsOf(zoneId: string, zoneName = 'example.com') {
+      return (await repo.listRecordSets(zoneId)).filter((r) => !isApex(r, zoneName));
+    }
+
+    /** Everything a failed batch must leave untouched (the SOA serial included). */
     async function snapshot(zoneId: string) {
       return {
         records: await repo.listRecordSets(zoneId),
         version: (await repo.getZone(zoneId))?.version,
+        serial: (await repo.getZone(zoneId))?.serial,
         history: await repo.listChanges(zoneId),
         zones: await repo.listZones(),
       };
@@ -103,11 +126,59 @@ export function describeRepositoryContract(
         expect(zone.id).toMatch(/^Z[0-9A-Z]{20}$/);
         expect(zone.name).toBe('example.com');
         expect(zone.version).toBe(0);
+        expect(zone.serial).toBe(1);
         expect(new Date(zone.createdAt).toISOString()).toBe(zone.createdAt);
         expect(await repo.getZone(zone.id)).toEqual(zone);
         expect(await repo.listZones()).toEqual([
-          { id: zone.id, name: 'example.com', recordCount: 0 },
+          { id: zone.id, name: 'example.com', recordCount: 2 },
         ]);
+      });
+
+      it('gives a new zone its apex NS and SOA, as Route 53 does, with no history', async () => {
+        const zone = await repo.createZone('example.com');
+        const listed = await repo.listRecordSets(zone.id);
+        expect(listed).toEqual([
+          {
+            Name: 'example.com.',
+            Type: 'NS',
+            TTL: 172800,
+            ResourceRecords: [{ Value: 'ns1.example.com.' }, { Value: 'ns2.example.com.' }],
+          },
+          {
+            Name: 'example.com.',
+            Type: 'SOA',
+            TTL: 900,
+            ResourceRecords: [
+              { Value: 'ns1.example.com. hostmaster.example.com. 1 7200 900 1209600 86400' },
+            ],
+          },
+        ]);
+        // The engine's stored form, key order included.
+        expect(listed.map((r) => JSON.stringify(r))).toEqual(
+          apexRecordSets('example.com').map((r) => JSON.stringify(r)),
+        );
+        expect(await repo.recordSetsByName(zone.id, 'example.com.')).toEqual(listed);
+        expect(await repo.listChanges(zone.id)).toEqual([]);
+      });
+
+      it('writes the name servers it is given into the apex NS and the SOA', async () => {
+        const servers = ['NS-1536.awsdns-00.co.uk', 'ns-0.awsdns-00.com.'];
+        const zone = await repo.createZone('shop.example.net', { nameServers: servers });
+        expect(await repo.listRecordSets(zone.id)).toEqual(
+          apexSets('shop.example.net', 1, servers),
+        );
+        const [ns, soa] = await repo.listRecordSets(zone.id);
+        expect(ns?.ResourceRecords).toEqual([
+          { Value: 'ns-1536.awsdns-00.co.uk.' },
+          { Value: 'ns-0.awsdns-00.com.' },
+        ]);
+        expect(soa?.ResourceRecords?.[0]?.Value).toBe(
+          'ns-1536.awsdns-00.co.uk. hostmaster.shop.example.net. 1 7200 900 1209600 86400',
+        );
+        await expect(
+          repo.createZone('bad.example', { nameServers: ['not a host'] }),
+        ).rejects.toBeInstanceOf(RangeError);
+        expect((await repo.listZones()).map((z) => z.name)).toEqual(['shop.example.net']);
       });
 
       it('lists zones by name with their record counts', async () => {
@@ -115,8 +186,8 @@ export function describeRepositoryContract(
         const a = await repo.createZone('alpha.example');
         expect(a.id).not.toBe(b.id);
         expect(await repo.listZones()).toEqual([
-          { id: a.id, name: 'alpha.example', recordCount: 0 },
-          { id: b.id, name: 'example.com', recordCount: 2 },
+          { id: a.id, name: 'alpha.example', recordCount: 2 },
+          { id: b.id, name: 'example.com', recordCount: 4 },
         ]);
       });
 
@@ -155,42 +226,51 @@ export function describeRepositoryContract(
       it('refuses to delete a zone holding records unless forced, then drops everything', async () => {
         const zone = await zoneWith([OREGON, SINGAPORE]);
         await expect(repo.deleteZone(zone.id)).rejects.toBeInstanceOf(ZoneNotEmptyError);
-        expect(await repo.listRecordSets(zone.id)).toHaveLength(2);
+        expect(await repo.listRecordSets(zone.id)).toHaveLength(4);
         expect(await repo.getZone(zone.id)).not.toBeNull();
 
         expect(await repo.deleteZone(zone.id, { force: true })).toBe(true);
         expect(await repo.getZone(zone.id)).toBeNull();
         expect(await repo.listRecordSets(zone.id)).toEqual([]);
         expect(await repo.listChanges(zone.id)).toEqual([]);
-        // The name is free again and the new zone starts empty.
+        // The name is free again and the new zone starts afresh: its own apex, serial 1.
         const again = await repo.createZone('example.com');
         expect(again.id).not.toBe(zone.id);
-        expect(await repo.listRecordSets(again.id)).toEqual([]);
+        expect(again.serial).toBe(1);
+        expect(await repo.listRecordSets(again.id)).toEqual(apexSets('example.com'));
       });
 
       it('deletes a zone holding only its apex NS and SOA (as Route 53 does)', async () => {
-        const zone = await zoneWith([
-          {
-            Name: 'example.com.',
-            Type: 'NS',
-            TTL: 172800,
-            ResourceRecords: [
-              { Value: 'ns-1536.awsdns-00.co.uk.' },
-              { Value: 'ns-0.awsdns-00.com.' },
-            ],
-          },
-          {
-            Name: 'example.com.',
-            Type: 'SOA',
-            TTL: 900,
-            ResourceRecords: [
-              {
-                Value:
-                  'ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400',
-              },
-            ],
-          },
-        ]);
+        const fresh = await repo.createZone('fresh.example');
+        expect(await repo.deleteZone(fresh.id)).toBe(true);
+        // Also after a batch changed both (other name servers, Route 53's SOA).
+        const zone = await repo.createZone('example.com');
+        const changed = await repo.applyChangeBatch(zone.id, {
+          Changes: [
+            upsert({
+              Name: 'example.com.',
+              Type: 'NS',
+              TTL: 172800,
+              ResourceRecords: [
+                { Value: 'ns-1536.awsdns-00.co.uk.' },
+                { Value: 'ns-0.awsdns-00.com.' },
+              ],
+            }),
+            upsert({
+              Name: 'example.com.',
+              Type: 'SOA',
+              TTL: 900,
+              ResourceRecords: [
+                {
+                  Value:
+                    'ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400',
+                },
+              ],
+            }),
+          ],
+        });
+        expect(changed.ok).toBe(true);
+        expect((await repo.listRecordSets(zone.id)).map((r) => r.Type)).toEqual(['NS', 'SOA']);
         expect(await repo.deleteZone(zone.id)).toBe(true);
         expect(await repo.getZone(zone.id)).toBeNull();
       });
@@ -214,10 +294,12 @@ export function describeRepositoryContract(
         expect(result.change.id).toMatch(/^\/change\/C[0-9A-Z]+$/);
         expect(new Date(result.change.submittedAt).toISOString()).toBe(result.change.submittedAt);
 
-        expect(await repo.listRecordSets(zone.id)).toEqual(sortRecordSets([OREGON, SINGAPORE]));
-        expect((await repo.getZone(zone.id))?.version).toBe(1);
+        expect(await repo.listRecordSets(zone.id)).toEqual(
+          sortRecordSets([...apexSets('example.com', 2), OREGON, SINGAPORE]),
+        );
+        expect(await repo.getZone(zone.id)).toMatchObject({ version: 1, serial: 2 });
         expect(await repo.listZones()).toEqual([
-          { id: zone.id, name: 'example.com', recordCount: 2 },
+          { id: zone.id, name: 'example.com', recordCount: 4 },
         ]);
         expect(await repo.listChanges(zone.id)).toEqual([result.change]);
       });
@@ -250,7 +332,7 @@ export function describeRepositoryContract(
         });
         expect(result.ok).toBe(true);
         // Exactly the engine's stored form (normalizeRecordSet), key order included.
-        const listed = await repo.listRecordSets(zone.id);
+        const listed = await recordsOf(zone.id);
         expect(listed.map((r) => JSON.stringify(r))).toEqual(
           [alias, scrambled].map((r) => JSON.stringify(normalizeRecordSet(r))),
         );
@@ -330,7 +412,7 @@ export function describeRepositoryContract(
       it('hands out sets that callers cannot use to change what is stored', async () => {
         const zone = await zoneWith([OREGON]);
         const [first] = await repo.recordSetsByName(zone.id, 'app.example.com.');
-        const listed = await repo.listRecordSets(zone.id);
+        const listed = await recordsOf(zone.id);
         for (const r of [first, listed[0]]) {
           try {
             if (r) r.TTL = 1;
@@ -340,7 +422,7 @@ export function describeRepositoryContract(
           }
         }
         expect(await repo.recordSetsByName(zone.id, 'app.example.com.')).toEqual([OREGON]);
-        expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
+        expect(await recordsOf(zone.id)).toEqual([OREGON]);
       });
 
       it('an invalid batch changes nothing: records, version and history stay as they were', async () => {
@@ -399,7 +481,7 @@ export function describeRepositoryContract(
         };
         const result = await repo.applyChangeBatch(zone.id, { Changes: [del(exact)] });
         expect(result).toMatchObject({ ok: true, change: { version: 2 } });
-        expect(await repo.listRecordSets(zone.id)).toEqual([]);
+        expect(await recordsOf(zone.id)).toEqual([]);
       });
 
       it('UPSERT replaces a set and CREATE of an existing set fails', async () => {
@@ -408,10 +490,10 @@ export function describeRepositoryContract(
         expect(await repo.applyChangeBatch(zone.id, { Changes: [upsert(moved)] })).toMatchObject({
           ok: true,
         });
-        expect(await repo.listRecordSets(zone.id)).toEqual([moved]);
+        expect(await recordsOf(zone.id)).toEqual([moved]);
         const again = await repo.applyChangeBatch(zone.id, { Changes: [create(OREGON)] });
         expect(again.ok).toBe(false);
-        expect(await repo.listRecordSets(zone.id)).toEqual([moved]);
+        expect(await recordsOf(zone.id)).toEqual([moved]);
       });
 
       it('validates each change against the zone as the batch has changed it so far', async () => {
@@ -421,7 +503,7 @@ export function describeRepositoryContract(
           Changes: [del(OREGON), create(replaced), create(SINGAPORE)],
         });
         expect(result.ok).toBe(true);
-        expect(await repo.listRecordSets(zone.id)).toEqual(sortRecordSets([replaced, SINGAPORE]));
+        expect(await recordsOf(zone.id)).toEqual(sortRecordSets([replaced, SINGAPORE]));
       });
 
       it('keeps history newest first with author, comment and limit', async () => {
@@ -451,7 +533,10 @@ export function describeRepositoryContract(
         const inB = latencyA('app.example.com.', 'oregon', 'us-west-2', '192.0.2.77');
         expect((await repo.applyChangeBatch(b.id, { Changes: [create(inB)] })).ok).toBe(true);
         expect(await repo.recordSetsByName(a.id, 'app.example.com.')).toEqual([OREGON]);
-        expect(await repo.recordSetsByName(b.id, 'app.example.com.')).toEqual([inB]);
+        // In zone b, app.example.com is the apex: its own NS and SOA live there too.
+        expect(await repo.recordSetsByName(b.id, 'app.example.com.')).toEqual(
+          sortRecordSets([inB, ...apexSets('app.example.com', 2)]),
+        );
         expect((await repo.listChanges(a.id)).map((c) => c.version)).toEqual([1]);
         expect((await repo.getZone(b.id))?.version).toBe(1);
       });
@@ -479,7 +564,7 @@ export function describeRepositoryContract(
             Changes: records.slice(0, perBatch + 1).map(create),
           });
           expect(tooBig.ok).toBe(false);
-          expect(await repo.listRecordSets(zone.id)).toEqual([]);
+          expect(await recordsOf(zone.id, 'big.example')).toEqual([]);
         }
         for (let start = 0; start < records.length; start += perBatch) {
           const result = await repo.applyChangeBatch(zone.id, {
@@ -491,10 +576,13 @@ export function describeRepositoryContract(
         expect((await repo.getZone(zone.id))?.version).toBe(Math.ceil(records.length / perBatch));
 
         const listed = await repo.listRecordSets(zone.id);
-        expect(listed).toHaveLength(10_000);
-        expect(listed).toEqual(sortRecordSets([...records].reverse()));
+        expect(listed).toHaveLength(10_002);
+        const batches = Math.ceil(records.length / perBatch);
+        expect(listed).toEqual(
+          sortRecordSets([...records, ...apexSets('big.example', 1 + batches)].reverse()),
+        );
         expect(await repo.listZones()).toEqual([
-          { id: zone.id, name: 'big.example', recordCount: 10_000 },
+          { id: zone.id, name: 'big.example', recordCount: 10_002 },
         ]);
         expect(await repo.recordSetsByName(zone.id, 'svc-1234.big.example.')).toHaveLength(5);
       }, 60_000);
@@ -508,8 +596,8 @@ export function describeRepositoryContract(
         ]);
         if (!a.ok || !b.ok) throw new Error('a concurrent batch was refused');
         expect([a.change.version, b.change.version].sort()).toEqual([1, 2]);
-        expect((await other.getZone(zone.id))?.version).toBe(2);
-        expect(await repo.listRecordSets(zone.id)).toEqual(sortRecordSets([OREGON, SINGAPORE]));
+        expect(await other.getZone(zone.id)).toMatchObject({ version: 2, serial: 3 });
+        expect(await recordsOf(zone.id)).toEqual(sortRecordSets([OREGON, SINGAPORE]));
         expect((await other.listChanges(zone.id)).map((c) => c.version)).toEqual([2, 1]);
       });
 
@@ -521,8 +609,157 @@ export function describeRepositoryContract(
           other.applyChangeBatch(zone.id, { Changes: [create(OREGON)] }),
         ]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);
-        expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
-        expect((await repo.getZone(zone.id))?.version).toBe(1);
+        expect(await recordsOf(zone.id)).toEqual([OREGON]);
+        expect(await repo.getZone(zone.id)).toMatchObject({ version: 1, serial: 2 });
+      });
+    });
+
+    describe('apex SOA serial', () => {
+      const soaOf = async (zoneId: string) =>
+        (await repo.listRecordSets(zoneId)).find((r) => r.Type === 'SOA');
+      const serialOf = async (zoneId: string) => {
+        const zone = await repo.getZone(zoneId);
+        const soa = await soaOf(zoneId);
+        // getZone's serial (cached, no parsing) is always the one in the stored SOA.
+        expect(soa?.ResourceRecords?.[0]?.Value.split(' ')[2]).toBe(String(zone?.serial));
+        return zone?.serial;
+      };
+      const soaWith = (serial: number, ttl = 900): ResourceRecordSet => ({
+        ...(apexSets('example.com', serial)[1] as ResourceRecordSet),
+        TTL: ttl,
+      });
+
+      it('goes up by one with every applied batch; a refused batch leaves it', async () => {
+        const zone = await repo.createZone('example.com');
+        expect(await serialOf(zone.id)).toBe(1);
+        expect((await repo.applyChangeBatch(zone.id, { Changes: [create(OREGON)] })).ok).toBe(true);
+        expect(await serialOf(zone.id)).toBe(2);
+        expect((await repo.applyChangeBatch(zone.id, { Changes: [del(OREGON)] })).ok).toBe(true);
+        expect(await serialOf(zone.id)).toBe(3);
+
+        const refused = await repo.applyChangeBatch(zone.id, {
+          Changes: [create(SINGAPORE), del(OREGON)],
+        });
+        expect(refused.ok).toBe(false);
+        expect(await serialOf(zone.id)).toBe(3);
+        expect(await soaOf(zone.id)).toEqual(apexSets('example.com', 3)[1]);
+      });
+
+      it('takes a higher serial from a batch that UPSERTs the SOA, never a lower one', async () => {
+        const zone = await repo.createZone('example.com');
+        const up = await repo.applyChangeBatch(zone.id, {
+          Changes: [upsert(soaWith(2026010100, 300))],
+        });
+        expect(up.ok).toBe(true);
+        expect(await serialOf(zone.id)).toBe(2026010100);
+        expect(await soaOf(zone.id)).toEqual(soaWith(2026010100, 300));
+
+        const down = await repo.applyChangeBatch(zone.id, { Changes: [upsert(soaWith(5, 600))] });
+        if (!down.ok) throw new Error(JSON.stringify(down.errors));
+        expect(await serialOf(zone.id)).toBe(2026010101);
+        expect(await soaOf(zone.id)).toEqual(soaWith(2026010101, 600));
+        // History and plan keep the batch as it was sent; the serial rewrite is the zone's own.
+        expect(down.change.changes).toEqual([upsert(soaWith(5, 600))]);
+        const detail = await repo.getChange(zone.id, down.change.id);
+        expect(detail?.plan).toEqual([
+          { action: 'UPSERT', before: soaWith(2026010100, 300), after: soaWith(5, 600) },
+        ]);
+      });
+
+      it('lets a batch change the name servers but not delete or duplicate the apex', async () => {
+        const zone = await repo.createZone('example.com');
+        const [ns, soa] = apexSets('example.com') as [ResourceRecordSet, ResourceRecordSet];
+        const servers = { ...ns, ResourceRecords: [{ Value: 'ns-0.awsdns-00.com.' }] };
+        expect((await repo.applyChangeBatch(zone.id, { Changes: [upsert(servers)] })).ok).toBe(
+          true,
+        );
+        expect(await repo.listRecordSets(zone.id)).toEqual([
+          servers,
+          apexSets('example.com', 2)[1],
+        ]);
+
+        const before = await snapshot(zone.id);
+        for (const change of [
+          del(servers),
+          del(apexSets('example.com', 2)[1] as ResourceRecordSet),
+        ]) {
+          const result = await repo.applyChangeBatch(zone.id, { Changes: [change] });
+          expect(result).toMatchObject({
+            ok: false,
+            errors: [{ change: 0, field: 'ResourceRecordSet.Type' }],
+          });
+        }
+        const second = await repo.applyChangeBatch(zone.id, { Changes: [create(soa)] });
+        expect(second).toMatchObject({
+          ok: false,
+          errors: [
+            {
+              change: 0,
+              field: 'ResourceRecordSet.Name',
+              message: expect.stringContaining('already exists'),
+            },
+          ],
+        });
+        expect(await snapshot(zone.id)).toEqual(before);
+      });
+
+      it('goes up with an applied proposal and with a rollback, not with a pending one', async () => {
+        const zone = await repo.createZone('example.com');
+        const proposed = await repo.createProposal(
+          zone.id,
+          { Comment: 'add oregon', Changes: [create(OREGON)] },
+          { author: 'alice' },
+        );
+        if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+        expect(await serialOf(zone.id)).toBe(1);
+        const applied = await repo.applyProposal(proposed.proposal.id, { actor: 'bob' });
+        expect(await serialOf(zone.id)).toBe(2);
+
+        const detail = await repo.getChange(zone.id, applied.change.id);
+        if (!detail) throw new Error('applied change not found');
+        const rollback = await repo.createProposal(zone.id, invertPlan(detail.plan, 'undo'), {
+          author: 'bob',
+          rollbackOf: applied.change.id,
+        });
+        if (!rollback.ok) throw new Error(JSON.stringify(rollback.errors));
+        await repo.applyProposal(rollback.proposal.id, { actor: 'bob' });
+        expect(await serialOf(zone.id)).toBe(3);
+        expect(await repo.listRecordSets(zone.id)).toEqual(apexSets('example.com', 3));
+      });
+
+      it('rolls back a batch that changed the SOA: its fields come back, the serial goes on', async () => {
+        const zone = await repo.createZone('example.com');
+        const changed = await repo.applyChangeBatch(zone.id, { Changes: [upsert(soaWith(1, 60))] });
+        if (!changed.ok) throw new Error(JSON.stringify(changed.errors));
+        expect((await repo.applyChangeBatch(zone.id, { Changes: [create(OREGON)] })).ok).toBe(true);
+        const detail = await repo.getChange(zone.id, changed.change.id);
+        if (!detail) throw new Error('applied change not found');
+        // The serial moved on twice since, yet nobody else changed the SOA: no conflict.
+        expect(rollbackConflicts(detail.plan, await repo.listRecordSets(zone.id))).toEqual([]);
+        const undone = await repo.applyChangeBatch(zone.id, invertPlan(detail.plan));
+        expect(undone.ok).toBe(true);
+        expect(await soaOf(zone.id)).toEqual(soaWith(4, 900));
+      });
+
+      it('keeps the serial across a restart and counts on from it', async () => {
+        const zone = await zoneWith([OREGON]);
+        await repo.applyChangeBatch(zone.id, { Changes: [upsert(soaWith(100))] });
+        const reopened = await restart();
+        expect(await reopened.getZone(zone.id)).toMatchObject({ version: 2, serial: 100 });
+        expect((await reopened.applyChangeBatch(zone.id, { Changes: [del(OREGON)] })).ok).toBe(
+          true,
+        );
+        expect(await serialOf(zone.id)).toBe(101);
+      });
+
+      it('keeps the serial in step when another repository on the store applies', async () => {
+        const zone = await repo.createZone('example.com');
+        expect(await serialOf(zone.id)).toBe(1); // warm any cache
+        const other = await secondRepository();
+        expect((await other.applyChangeBatch(zone.id, { Changes: [create(OREGON)] })).ok).toBe(
+          true,
+        );
+        expect(await serialOf(zone.id)).toBe(2);
       });
     });
 
@@ -569,9 +806,14 @@ export function describeRepositoryContract(
           before,
         );
         expect(await reopened.getHealth(['hc-oregon'])).toEqual(new Map([['hc-oregon', false]]));
-        // Versions continue where they stopped.
+        expect(before.zone?.serial).toBe(3);
+        // Versions and serials continue where they stopped.
         const next = await reopened.applyChangeBatch(zone.id, { Changes: [create(SINGAPORE)] });
         expect(next).toMatchObject({ ok: true, change: { version: 3 } });
+        expect(await reopened.getZone(zone.id)).toMatchObject({ version: 3, serial: 4 });
+        expect((await reopened.listRecordSets(zone.id)).find((r) => r.Type === 'SOA')).toEqual(
+          apexSets('example.com', 4)[1],
+        );
       });
 
       it('close is idempotent', async () => {

@@ -20,6 +20,11 @@ export interface Zone {
   createdAt: string;
   /** Increments with every applied change batch. */
   version: number;
+  /**
+   * The serial in the apex SOA (0 when the zone has none): 1 for a new zone, then at least one
+   * more with every applied change batch.
+   */
+  serial: number;
 }
 
 export interface ZoneSummary {
@@ -91,6 +96,14 @@ export interface ApplyOptions {
 /** Who does a write (token name); null for unattended writes such as the demo seed. */
 export interface ActorOptions {
   actor?: string | null;
+}
+
+export interface CreateZoneOptions extends ActorOptions {
+  /**
+   * Host names for the apex NS set (the first one is the SOA's primary); default
+   * `ns1.<zone>.` and `ns2.<zone>.` (apexRecordSets in engine/apex-records.ts).
+   */
+  nameServers?: string[];
 }
 
 /** A change batch that is stored but not live, waiting for review. */
@@ -249,10 +262,12 @@ export interface Repository {
   listZones(): Promise<ZoneSummary[]>;
   getZone(zoneId: string): Promise<Zone | null>;
   /**
-   * Name is normalised (lower case, no trailing dot). Throws InvalidZoneNameError for a
-   * malformed name, ZoneExistsError when a zone of that name exists.
+   * Name is normalised (lower case, no trailing dot). The zone starts, in the same transaction,
+   * with its apex NS and SOA (serial 1) as Route 53 makes them. Throws InvalidZoneNameError for
+   * a malformed name, ZoneExistsError when a zone of that name exists, RangeError for a name
+   * server that is not a host name.
    */
-  createZone(name: string, opts?: ActorOptions): Promise<Zone>;
+  createZone(name: string, opts?: CreateZoneOptions): Promise<Zone>;
   /**
    * false when unknown. Throws ZoneNotEmptyError unless force when the zone holds record sets
    * other than the apex NS and SOA (Route 53's rule). Deleting a zone drops its history too.
@@ -268,7 +283,9 @@ export interface Repository {
   /**
    * Validates the whole batch against the zone as it is inside one transaction
    * (engine rules), then applies all of it or nothing and records it in history and the
-   * audit log. Throws ZoneNotFoundError for an unknown zone, StaleZoneVersionError when
+   * audit log. In the same transaction the apex SOA's serial becomes max(previous + 1, the
+   * serial the batch wrote into the SOA); that rewrite is not part of the recorded changes or
+   * plan. The same holds for applyProposal (proposals and rollbacks). Throws ZoneNotFoundError for an unknown zone, StaleZoneVersionError when
    * `expectedVersion` is given and the zone is elsewhere.
    */
   applyChangeBatch(zoneId: string, batch: ChangeBatch, opts?: ApplyOptions): Promise<ApplyResult>;

@@ -18,8 +18,17 @@ describe('seedDemo', () => {
     expect(await seedDemo(repo)).toBe(true);
     const [zone, ...others] = await repo.listZones();
     expect(others).toEqual([]);
-    expect(zone).toMatchObject({ name: 'example.com', recordCount: 8 });
+    // The eight demo records and the zone's own apex NS and SOA.
+    expect(zone).toMatchObject({ name: 'example.com', recordCount: 10 });
     if (!zone) return;
+    expect(await repo.recordSetsByName(zone.id, 'example.com.')).toEqual([
+      expect.objectContaining({
+        Type: 'NS',
+        ResourceRecords: [{ Value: 'ns1.example.com.' }, { Value: 'ns2.example.com.' }],
+      }),
+      expect.objectContaining({ Type: 'SOA' }),
+    ]);
+    expect(await repo.getZone(zone.id)).toMatchObject({ version: 1, serial: 2 });
 
     const app = await repo.recordSetsByName(zone.id, 'app.example.com.');
     expect(app.map((r) => [r.SetIdentifier, r.Region, r.TTL, r.ResourceRecords])).toEqual(
@@ -52,6 +61,21 @@ describe('seedDemo', () => {
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ comment: 'Demo data', version: 1 });
     expect(history[0]?.changes).toHaveLength(8);
+  });
+
+  it('gives the demo zone the name servers it is told to use', async () => {
+    expect(await seedDemo(repo, { nameServers: ['ns1.atlas.example', 'ns2.atlas.example'] })).toBe(
+      true,
+    );
+    const [zone] = await repo.listZones();
+    const [ns, soa] = await repo.recordSetsByName(zone?.id ?? '', 'example.com.');
+    expect(ns?.ResourceRecords).toEqual([
+      { Value: 'ns1.atlas.example.' },
+      { Value: 'ns2.atlas.example.' },
+    ]);
+    expect(soa?.ResourceRecords?.[0]?.Value).toMatch(
+      /^ns1\.atlas\.example\. hostmaster\.example\.com\. 2 /,
+    );
   });
 
   it('does nothing when the database already holds a zone', async () => {

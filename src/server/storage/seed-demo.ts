@@ -16,15 +16,29 @@ const DEMO_RECORDS: [name: string, setIdentifier: string, region: string, value:
 export const DEMO_ZONE_NAME = 'example.com';
 export const DEMO_AUTHOR = 'demo-seed';
 
+export interface SeedDemoOptions {
+  /**
+   * Name servers for the demo zone's apex NS, the same ones the API gives new zones
+   * (registerZoneRoutes' `nameServers`); default ns1/ns2.example.com.
+   */
+  nameServers?: string[];
+}
+
 /**
- * Fills an empty database with the demo zone, through applyChangeBatch so the data is
- * validated and appears in history. Returns false (and writes nothing) when any zone exists.
+ * Fills an empty database with the demo zone (its apex NS and SOA, then the demo records
+ * through applyChangeBatch so they are validated and appear in history). Returns false (and
+ * writes nothing) when any zone exists.
  */
-export async function seedDemo(repo: Repository): Promise<boolean> {
+export async function seedDemo(repo: Repository, opts: SeedDemoOptions = {}): Promise<boolean> {
   if ((await repo.listZones()).length > 0) return false;
   let zoneId: string;
   try {
-    zoneId = (await repo.createZone(DEMO_ZONE_NAME)).id;
+    zoneId = (
+      await repo.createZone(
+        DEMO_ZONE_NAME,
+        opts.nameServers !== undefined ? { nameServers: opts.nameServers } : {},
+      )
+    ).id;
   } catch (err) {
     if (err instanceof ZoneExistsError) return false; // another process seeded first
     throw err;

@@ -129,6 +129,59 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'apex NS and SOA for every zone, SOA serial on zones',
+    sql: `
+      -- zones.serial mirrors the serial in the zone's apex SOA (0 when it has none), so getZone
+      -- reads it without parsing record sets; applyNow keeps the two equal.
+      ALTER TABLE zones ADD COLUMN serial INTEGER NOT NULL DEFAULT 0
+        CHECK (serial BETWEEN 0 AND 4294967295);
+
+      -- Every zone gets Route 53's apex sets unless it has its own: NS ns1/ns2.<zone>. (TTL
+      -- 172800), SOA "<first NS> hostmaster.<zone>. <version + 1> 7200 900 1209600 86400" (TTL
+      -- 900). Zone names hold only a-z 0-9 - _ and dots, so "<name>." is the normalised apex, and
+      -- json_object writes the keys in normalizeRecordSet's order, as JSON.stringify would.
+      INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json)
+      SELECT z.id, z.name || '.', 'NS', '', NULL,
+             json_object('Name', z.name || '.', 'Type', 'NS', 'TTL', 172800,
+                         'ResourceRecords', json_array(json_object('Value', 'ns1.' || z.name || '.'),
+                                                       json_object('Value', 'ns2.' || z.name || '.')))
+        FROM zones z
+       WHERE NOT EXISTS (SELECT 1 FROM record_sets r
+                          WHERE r.zone_id = z.id AND r.name = z.name || '.' AND r.type = 'NS');
+
+      INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json)
+      SELECT id, apex, 'SOA', '', NULL,
+             json_object('Name', apex, 'Type', 'SOA', 'TTL', 900,
+                         'ResourceRecords', json_array(json_object('Value',
+                           CASE WHEN mname LIKE '%.' THEN mname ELSE mname || '.' END ||
+                           ' hostmaster.' || apex || ' ' || (version + 1) ||
+                           ' 7200 900 1209600 86400')))
+        FROM (SELECT z.id, z.name || '.' AS apex, z.version,
+                     lower(coalesce(
+                       (SELECT json_extract(r.json, '$.ResourceRecords[0].Value') FROM record_sets r
+                         WHERE r.zone_id = z.id AND r.name = z.name || '.' AND r.type = 'NS'),
+                       'ns1.' || z.name || '.')) AS mname
+                FROM zones z
+               WHERE NOT EXISTS (SELECT 1 FROM record_sets r
+                                  WHERE r.zone_id = z.id AND r.name = z.name || '.'
+                                    AND r.type = 'SOA'));
+
+      -- The serial is the third whitespace-separated field of the SOA value.
+      UPDATE zones SET serial = coalesce((
+        SELECT max(0, min(4294967295, CAST(substr(s2, 1, instr(s2 || ' ', ' ') - 1) AS INTEGER)))
+          FROM (SELECT substr(s1, instr(s1, ' ') + 1) AS s2
+                  FROM (SELECT substr(v, instr(v, ' ') + 1) AS s1
+                          FROM (SELECT replace(replace(replace(replace(trim(replace(replace(replace(
+                                         json_extract(r.json, '$.ResourceRecords[0].Value'),
+                                         char(9), ' '), char(10), ' '), char(13), ' ')),
+                                         '  ', ' '), '  ', ' '), '  ', ' '), '  ', ' ') AS v
+                                  FROM record_sets r
+                                 WHERE r.zone_id = zones.id AND r.name = zones.name || '.'
+                                   AND r.type = 'SOA')))), 0);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

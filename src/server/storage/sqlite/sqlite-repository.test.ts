@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { apexRecordSets, withSoaSerial } from '../../../engine/apex-records';
+import { normalizeRecordSet } from '../../../engine/names';
 import type { ResourceRecordSet } from '../../../engine/types';
 import { openRepository } from '../open-repository';
 import { describeRepositoryContract } from '../repository.contract';
@@ -22,6 +24,18 @@ describeRepositoryContract('SQLite (temp file)', async () => {
   const url = `sqlite:${join(dir, 'contract.db')}`;
   return { repo: await openRepository(url), reopen: () => openRepository(url), cleanup };
 });
+
+/** A new zone's apex NS and SOA (engine/apex-records.ts) with the SOA at `serial`. */
+function apexAt(zoneName: string, serial: number): ResourceRecordSet[] {
+  return apexRecordSets(zoneName).map((r) =>
+    r.Type === 'SOA'
+      ? {
+          ...r,
+          ResourceRecords: [{ Value: withSoaSerial(r.ResourceRecords?.[0]?.Value ?? '', serial) }],
+        }
+      : r,
+  );
+}
 
 const OREGON: ResourceRecordSet = {
   Name: 'app.example.com.',
@@ -201,9 +215,13 @@ describe('SQLite storage specifics', () => {
     }
     const all = [...left, ...right].sort((a, b) => a - b);
     expect(all).toEqual(Array.from({ length: 2 * perChild }, (_, i) => i + 1));
-    expect((await repo.getZone(zone.id))?.version).toBe(2 * perChild);
+    // Every batch moved the SOA serial on by one, from 1 at creation.
+    expect(await repo.getZone(zone.id)).toMatchObject({
+      version: 2 * perChild,
+      serial: 2 * perChild + 1,
+    });
     expect(await repo.recordSetsByName(zone.id, 'left-0.example.com.')).toHaveLength(1);
-    expect(await repo.listRecordSets(zone.id)).toHaveLength(2 * perChild);
+    expect(await repo.listRecordSets(zone.id)).toHaveLength(2 * perChild + 2);
     const history = await repo.listChanges(zone.id);
     expect(history.map((c) => c.version)).toEqual([...all].reverse());
     expect(new Set(history.map((c) => c.author))).toEqual(new Set(['left', 'right']));
@@ -247,7 +265,7 @@ describe('SQLite storage specifics', () => {
 
     const repo = await openRepository(`sqlite:${file}`);
     toClose.push(repo);
-    expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
+    expect(await repo.listRecordSets(zone.id)).toEqual([...apexAt('example.com', 2), OREGON]);
     expect(await repo.listChanges(zone.id)).toEqual([
       expect.objectContaining({ id: '/change/COLD', author: 'bob', appliedBy: null, impact: null }),
     ]);
@@ -263,7 +281,109 @@ describe('SQLite storage specifics', () => {
         Changes: [{ Action: 'CREATE', ResourceRecordSet: OREGON }],
       }),
     ).toMatchObject({ ok: true });
-    expect(await repo.listRecordSets(zone.id)).toEqual([OREGON]);
+    expect(await repo.listRecordSets(zone.id)).toEqual([...apexAt('example.com', 2), OREGON]);
+  });
+
+  it('migration 3 gives every zone its apex NS and SOA, serial = version + 1', async () => {
+    // A schema-2 database: zones as the schema-2 build wrote them, none with Route 53's apex.
+    const v2 = openSqliteDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
+    const insertZone = v2.prepare(
+      "INSERT INTO zones (id, name, version, created_at) VALUES (?, ?, ?, '2026-01-01T00:00:00.000Z')",
+    );
+    const insertSet = v2.prepare(
+      'INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const put = (zoneId: string, r: ResourceRecordSet) =>
+      insertSet.run(
+        zoneId,
+        r.Name,
+        r.Type,
+        r.SetIdentifier ?? '',
+        r.Region ?? null,
+        JSON.stringify(normalizeRecordSet(r)),
+      );
+    insertZone.run('ZPLAIN000000000000000', 'example.com', 4);
+    put('ZPLAIN000000000000000', OREGON);
+    insertZone.run('ZEMPTY000000000000000', 'empty.example', 0);
+    // One with its own name servers (imported from Route 53) but no SOA ...
+    const ownNs: ResourceRecordSet = {
+      Name: 'own-ns.example.',
+      Type: 'NS',
+      TTL: 3600,
+      ResourceRecords: [{ Value: 'NS-1536.awsdns-00.co.uk' }, { Value: 'ns-0.awsdns-00.com.' }],
+    };
+    insertZone.run('ZOWNNS000000000000000', 'own-ns.example', 2);
+    put('ZOWNNS000000000000000', ownNs);
+    // ... and one with both, its SOA at serial 77 (spaced as someone typed it).
+    const ownSoa: ResourceRecordSet = {
+      Name: 'own-soa.example.',
+      Type: 'SOA',
+      TTL: 600,
+      ResourceRecords: [{ Value: 'a.example.  b.example.   77 1 2 3 4' }],
+    };
+    const ownSoaNs = { ...ownNs, Name: 'own-soa.example.' };
+    insertZone.run('ZOWNSOA00000000000000', 'own-soa.example', 9);
+    put('ZOWNSOA00000000000000', ownSoa);
+    put('ZOWNSOA00000000000000', ownSoaNs);
+    v2.close();
+
+    const db = openSqliteDatabase(file);
+    toClose.push(db);
+    const repo = new SqliteRepository(db);
+    // Listed exactly as the engine makes them, key order included.
+    const json = async (zoneId: string) =>
+      (await repo.listRecordSets(zoneId)).map((r) => JSON.stringify(r));
+    expect(await json('ZPLAIN000000000000000')).toEqual(
+      [...apexAt('example.com', 5), OREGON].map((r) => JSON.stringify(r)),
+    );
+    expect(await json('ZEMPTY000000000000000')).toEqual(
+      apexAt('empty.example', 1).map((r) => JSON.stringify(r)),
+    );
+    expect(await repo.listRecordSets('ZOWNNS000000000000000')).toEqual([
+      ownNs,
+      {
+        Name: 'own-ns.example.',
+        Type: 'SOA',
+        TTL: 900,
+        ResourceRecords: [
+          { Value: 'ns-1536.awsdns-00.co.uk. hostmaster.own-ns.example. 3 7200 900 1209600 86400' },
+        ],
+      },
+    ]);
+    expect(await repo.listRecordSets('ZOWNSOA00000000000000')).toEqual([ownSoaNs, ownSoa]);
+    expect(
+      (
+        await Promise.all(
+          [
+            'ZPLAIN000000000000000',
+            'ZEMPTY000000000000000',
+            'ZOWNNS000000000000000',
+            'ZOWNSOA00000000000000',
+          ].map((id) => repo.getZone(id)),
+        )
+      ).map((z) => [z?.version, z?.serial]),
+    ).toEqual([
+      [4, 5],
+      [0, 1],
+      [2, 3],
+      [9, 77],
+    ]);
+    expect((await repo.listZones()).map((z) => [z.name, z.recordCount])).toEqual([
+      ['empty.example', 2],
+      ['example.com', 3],
+      ['own-ns.example', 2],
+      ['own-soa.example', 2],
+    ]);
+    // No history was written for it, and batches count on from the migrated serial.
+    expect(await repo.listChanges('ZEMPTY000000000000000')).toEqual([]);
+    const next = await repo.applyChangeBatch('ZOWNSOA00000000000000', {
+      Changes: [{ Action: 'UPSERT', ResourceRecordSet: { ...ownSoa, TTL: 300 } }],
+    });
+    expect(next.ok).toBe(true);
+    expect(await repo.getZone('ZOWNSOA00000000000000')).toMatchObject({ version: 10, serial: 78 });
+    expect((await repo.listRecordSets('ZOWNSOA00000000000000'))[1]?.ResourceRecords).toEqual([
+      { Value: 'a.example. b.example. 78 1 2 3 4' },
+    ]);
   });
 
   it('is a SqliteRepository behind openRepository', async () => {

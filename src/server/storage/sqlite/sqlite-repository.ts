@@ -1,4 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import {
+  apexRecordSets,
+  nextSoaSerial,
+  soaSerial,
+  withoutSoaSerial,
+  withSoaSerial,
+} from '../../../engine/apex-records';
 import { type PlannedChange, planChangeBatch } from '../../../engine/change-batch';
 import type { Impact } from '../../../engine/impact';
 import { sortRecordSets } from '../../../engine/listing';
@@ -15,6 +22,7 @@ import {
   type ApplyResult,
   ApprovalRequiredError,
   type AuditEntry,
+  type CreateZoneOptions,
   type NewAuditEntry,
   type PreviewResult,
   type Proposal,
@@ -166,6 +174,11 @@ function parseFrozenRecordSet(json: string): ResourceRecordSet {
   return Object.freeze(r);
 }
 
+/** Sets with SOA serials masked, as JSON: for "has anything but the serial changed?". */
+function jsonWithoutSerials(sets: readonly (ResourceRecordSet | null)[]): string {
+  return JSON.stringify(sets.map((r) => r && withoutSoaSerial(r)));
+}
+
 /** A plan with both sides in stored form (the engine already normalises; this pins key order). */
 function normalizePlan(plan: readonly PlannedChange[]): PlannedChange[] {
   return plan.map((step) => ({
@@ -304,19 +317,32 @@ export class SqliteRepository implements Repository {
     return zone && { ...zone };
   }
 
-  async createZone(name: string, opts: ActorOptions = {}): Promise<Zone> {
+  async createZone(name: string, opts: CreateZoneOptions = {}): Promise<Zone> {
     const zoneName = normalizeZoneName(name);
-    const zone: Zone = { id: newZoneId(), name: zoneName, createdAt: this.timestamp(), version: 0 };
+    const apexSets = apexRecordSets(zoneName, opts.nameServers);
+    const serial = apexSets.map(soaSerial).find((n) => n !== null) ?? 0;
+    const zone: Zone = {
+      id: newZoneId(),
+      name: zoneName,
+      createdAt: this.timestamp(),
+      version: 0,
+      serial,
+    };
     try {
       this.write(
         () => {
-          this.sql.insertZone.run(zone.id, zone.name, zone.createdAt);
+          this.sql.insertZone.run(zone.id, zone.name, serial, zone.createdAt);
+          for (const set of apexSets) this.insertRecordSet(zone.id, set);
           this.audit({
             actor: opts.actor ?? null,
             action: 'zone.created',
             zoneId: zone.id,
             subject: zone.name,
-            details: {},
+            details: {
+              nameServers: apexSets
+                .find((r) => r.Type === 'NS')
+                ?.ResourceRecords?.map((v) => v.Value),
+            },
           });
         },
         { zoneData: true },
@@ -446,6 +472,8 @@ export class SqliteRepository implements Repository {
     const planned = this.planNow(zone, batch);
     if (!planned.ok) return { ok: false, errors: planned.errors };
 
+    const apex = normalizeName(zone.name);
+    const soaBefore = this.sql.recordJson.get(zoneId, apex, 'SOA', '');
     for (const step of planned.plan) {
       if (step.before) {
         const removed = this.sql.deleteRecord.run(zoneId, ...identity(step.before));
@@ -454,20 +482,11 @@ export class SqliteRepository implements Repository {
           throw new Error(`record set ${identity(step.before).join('|')} vanished while applying`);
         }
       }
-      if (step.after) {
-        const [name, type, setIdentifier] = identity(step.after);
-        this.sql.insertRecord.run(
-          zoneId,
-          name,
-          type,
-          setIdentifier,
-          step.after.Region ?? null,
-          JSON.stringify(step.after),
-        );
-      }
+      if (step.after) this.insertRecordSet(zoneId, step.after);
     }
 
-    const version = this.sql.bumpVersion.get(zoneId);
+    const serial = this.advanceSoaSerial(zone, soaBefore, planned.plan);
+    const version = this.sql.bumpVersion.get(serial, zoneId);
     if (version === undefined) throw new ZoneNotFoundError(zoneId);
     const author = opts.author ?? null;
     const change: AppliedChangeBatch = {
@@ -512,6 +531,49 @@ export class SqliteRepository implements Repository {
       },
     });
     return { ok: true, change };
+  }
+
+  /** Inside a write transaction. */
+  private insertRecordSet(zoneId: string, set: ResourceRecordSet): void {
+    const [name, type, setIdentifier] = identity(set);
+    this.sql.insertRecord.run(
+      zoneId,
+      name,
+      type,
+      setIdentifier,
+      set.Region ?? null,
+      JSON.stringify(set),
+    );
+  }
+
+  /**
+   * Inside applyNow, after the plan's steps: rewrites the apex SOA's serial to max(serial before
+   * the batch + 1, serial the batch wrote into the SOA) and returns it (0 when the zone has no
+   * SOA). The rewrite stays out of the batch's recorded changes and plan.
+   */
+  private advanceSoaSerial(
+    zone: Zone,
+    soaBeforeJson: string | undefined,
+    plan: readonly PlannedChange[],
+  ): number {
+    const apex = normalizeName(zone.name);
+    const json = this.sql.recordJson.get(zone.id, apex, 'SOA', '');
+    if (json === undefined) return 0;
+    const soa = parseRecordSet(json);
+    const value = soa.ResourceRecords?.[0]?.Value;
+    const written = soaSerial(soa);
+    if (value === undefined || written === null) return zone.serial;
+    const previous =
+      (soaBeforeJson === undefined ? null : soaSerial(parseRecordSet(soaBeforeJson))) ??
+      zone.serial;
+    const touched = plan.some((step) => step.after?.Type === 'SOA' && step.after.Name === apex);
+    const serial = nextSoaSerial(previous, touched ? written : undefined);
+    const rewritten: ResourceRecordSet = {
+      ...soa,
+      ResourceRecords: [{ Value: withSoaSerial(value, serial) }],
+    };
+    this.sql.updateRecordJson.run(JSON.stringify(rewritten), zone.id, apex, 'SOA', '');
+    return serial;
   }
 
   private staleError(zone: Zone, expectedVersion: number): StaleZoneVersionError {
@@ -711,10 +773,13 @@ export class SqliteRepository implements Repository {
       if (!planned.ok) return { ok: false, errors: planned.errors };
       const planJson = JSON.stringify(planned.plan);
       const recordsJson = JSON.stringify(planned.recordsAtNames);
-      // The approval covered an exact diff and its surroundings; keep it only if both hold.
+      // The approval covered an exact diff and its surroundings; keep it only if both hold. The
+      // apex SOA's serial moves with every batch, so it alone does not void an approval.
       const same =
-        planJson === JSON.stringify(proposal.plan) &&
-        recordsJson === JSON.stringify(proposal.baseRecords);
+        jsonWithoutSerials(planned.plan.flatMap((p) => [p.before, p.after])) ===
+          jsonWithoutSerials(proposal.plan.flatMap((p) => [p.before, p.after])) &&
+        planned.plan.map((p) => p.action).join() === proposal.plan.map((p) => p.action).join() &&
+        jsonWithoutSerials(planned.recordsAtNames) === jsonWithoutSerials(proposal.baseRecords);
       const keepApproval = proposal.status === 'approved' && same;
       const now = this.timestamp();
       this.sql.rebase.run({
@@ -943,11 +1008,11 @@ function prepareStatements(db: Database) {
          FROM zones z ORDER BY z.name`,
     ),
     getZone: db.prepare<[string], Zone>(
-      'SELECT id, name, created_at AS createdAt, version FROM zones WHERE id = ?',
+      'SELECT id, name, created_at AS createdAt, version, serial FROM zones WHERE id = ?',
     ),
     zoneIdByName: db.prepare<[string], string>('SELECT id FROM zones WHERE name = ?').pluck(),
-    insertZone: db.prepare<[string, string, string]>(
-      'INSERT INTO zones (id, name, version, created_at) VALUES (?, ?, 0, ?)',
+    insertZone: db.prepare<[string, string, number, string]>(
+      'INSERT INTO zones (id, name, version, serial, created_at) VALUES (?, ?, 0, ?, ?)',
     ),
     countNonApex: db
       .prepare<[string, string], number>(
@@ -969,13 +1034,23 @@ function prepareStatements(db: Database) {
       `INSERT INTO record_sets (zone_id, name, type, set_identifier, region, json)
        VALUES (?, ?, ?, ?, ?, ?)`,
     ),
+    recordJson: db
+      .prepare<[string, string, string, string], string>(
+        `SELECT json FROM record_sets
+          WHERE zone_id = ? AND name = ? AND type = ? AND set_identifier = ?`,
+      )
+      .pluck(),
+    updateRecordJson: db.prepare<[string, string, string, string, string]>(
+      `UPDATE record_sets SET json = ?
+        WHERE zone_id = ? AND name = ? AND type = ? AND set_identifier = ?`,
+    ),
     deleteRecord: db.prepare<[string, string, string, string]>(
       `DELETE FROM record_sets
         WHERE zone_id = ? AND name = ? AND type = ? AND set_identifier = ?`,
     ),
     bumpVersion: db
-      .prepare<[string], number>(
-        'UPDATE zones SET version = version + 1 WHERE id = ? RETURNING version',
+      .prepare<[number, string], number>(
+        'UPDATE zones SET version = version + 1, serial = ? WHERE id = ? RETURNING version',
       )
       .pluck(),
     insertChange: db.prepare<

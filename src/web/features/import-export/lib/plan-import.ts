@@ -37,7 +37,9 @@ function applyPlanned(
 
 /**
  * What applying a parsed file would do to the zone: the batch (minimal batch for a listing, the
- * file itself for a change batch), the record-by-record diff, and the engine's verdict.
+ * file itself for a change batch), the record-by-record diff, and the engine's verdict. A
+ * listing never touches the zone's own apex NS and SOA, nor brings a file's apex NS/SOA along
+ * (batchFromListing); a change batch is taken as written (it may UPSERT the apex NS and SOA).
  */
 export function planImport(
   zoneName: string,
@@ -48,12 +50,18 @@ export function planImport(
   let batch: ChangeBatch;
   let kept = 0;
   if (parsed.kind === 'listing') {
-    batch = batchFromListing([...current], parsed.records, { deleteMissing: opts.deleteMissing });
+    batch = batchFromListing([...current], parsed.records, {
+      deleteMissing: opts.deleteMissing,
+      zoneName,
+    });
     if (opts.comment && batch.Changes.length) batch = { ...batch, Comment: opts.comment };
     if (!opts.deleteMissing) {
+      const apex = normalizeName(zoneName);
       const incoming = new Set(parsed.records.map((r) => recordSetKey(r)));
       kept = current.filter(
-        (r) => !incoming.has(recordSetKey(r)) && r.Type !== 'SOA' && r.Type !== 'NS',
+        (r) =>
+          !incoming.has(recordSetKey(r)) &&
+          !((r.Type === 'SOA' || r.Type === 'NS') && normalizeName(r.Name) === apex),
       ).length;
     }
   } else {

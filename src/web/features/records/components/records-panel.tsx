@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import { displayName } from '../../../../engine/names';
+import { displayName, normalizeName } from '../../../../engine/names';
 import type { ResourceRecordSet } from '../../../../engine/types';
 import { ConfirmDialog } from '../../../components/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/states';
@@ -67,7 +67,12 @@ export function RecordsPanel(props: RecordsPanelProps) {
     />
   );
 
-  if (records.length === 0 && draft.entries.length === 0) {
+  // Every hosted zone holds its own apex NS and SOA: with nothing else it is still "empty".
+  const apex = normalizeName(zoneName);
+  const ownApex = (r: ResourceRecordSet) =>
+    (r.Type === 'NS' || r.Type === 'SOA') && normalizeName(r.Name) === apex;
+  if (records.every(ownApex) && draft.entries.length === 0) {
+    const nameServers = records.find((r) => r.Type === 'NS')?.ResourceRecords ?? [];
     return (
       <EmptyState
         title={`${zoneName} has no records yet`}
@@ -89,6 +94,19 @@ export function RecordsPanel(props: RecordsPanelProps) {
         A latency record answers a name from one AWS region; give a name records in several regions
         and each user gets the one with the lowest estimated round trip. Create one here, or import
         a zone exported with <code>aws route53 list-resource-record-sets</code>.
+        {nameServers.length > 0 ? (
+          <>
+            {' '}
+            The zone already has its own NS and SOA records; its name servers are{' '}
+            {nameServers.map((v, i) => (
+              <span key={v.Value}>
+                {i > 0 ? ', ' : ''}
+                <code>{v.Value}</code>
+              </span>
+            ))}
+            .
+          </>
+        ) : null}
       </EmptyState>
     );
   }
