@@ -17,6 +17,7 @@ import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
 import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
+import { registerChangeRoutes } from './routes/change-routes';
 import { type DnsEndpoint, registerDnsRoutes } from './routes/dns-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
@@ -46,6 +47,8 @@ export interface AppOptions {
   zoneIndex?: ZoneIndex;
   /** The DNS server of this process, for /api/dns and change status; null when DNS is off. */
   dns?: DnsEndpoint | null;
+  /** Name servers for the apex NS of zones created through the API (DNS_NAMESERVERS). */
+  nameServers?: string[];
   /** How long /api/zones/:id/dns-query waits for each leg of its query, ms (tests); default 2 s. */
   dnsQueryTimeoutMs?: number;
 }
@@ -179,10 +182,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
-  registerZoneRoutes(app, options.repository, { cities });
+  registerZoneRoutes(app, options.repository, {
+    cities,
+    dns: options.dns ?? null,
+    ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
+  });
+  registerChangeRoutes(app, { repository: options.repository, dns: options.dns ?? null });
   registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex);
   registerHealthCheckRoutes(app, options.repository);
-  registerProposalRoutes(app, { repository: options.repository, cities });
+  registerProposalRoutes(app, { repository: options.repository, cities, dns: options.dns ?? null });
   registerAuditRoutes(app, options.repository);
   registerDnsRoutes(app, {
     repository: options.repository,

@@ -7,6 +7,7 @@
  * without any token, a first admin token is made and printed once.
  */
 import { resolve } from 'node:path';
+import { parseNameServers } from '../engine/apex-records';
 import { buildApp } from './app';
 import {
   AdminTokenConfigError,
@@ -58,11 +59,14 @@ async function main(): Promise<void> {
   const privateReads = isTruthy(process.env.LATENCY_ATLAS_PRIVATE);
   const dnsPort = readDnsPort(process.env.DNS_PORT);
   const dnsHost = process.env.DNS_HOST || host;
+  const nameServers = process.env.DNS_NAMESERVERS?.trim()
+    ? parseNameServers(process.env.DNS_NAMESERVERS)
+    : undefined;
 
   const repository = await openRepository(databaseUrl);
   const geo = loadGeo();
   loadImpactCities(); // now rather than on the first write (impact is counted over every city)
-  if (!noDemo && (await seedDemo(repository))) {
+  if (!noDemo && (await seedDemo(repository, nameServers ? { nameServers } : {}))) {
     console.log('latency-atlas: empty database, added the demo zone example.com');
   }
   const tokens = await ensureAdminTokens(repository, {
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
     geo,
     zoneIndex,
     dns,
+    ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),
     privateReads,

@@ -6,6 +6,8 @@ import type { Role } from '../shared/auth';
 import { buildApp } from './app';
 import { ensureAdminTokens } from './auth/bootstrap-tokens';
 import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
+import { type DnsServer, startDnsServer } from './dns/dns-server';
+import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
 import { openRepository } from './storage/open-repository';
 import type { Repository } from './storage/repository';
@@ -26,6 +28,8 @@ export interface TestServer {
   dbFile: string;
   /** TEST_ADMIN_TOKEN as an Authorization header: what writes in tests send. */
   adminHeaders: Record<string, string>;
+  /** The DNS server on a free loopback port, when started with `dns: true`. */
+  dns: DnsServer | null;
   /** Makes a token (as `npm run token -- create` does) and returns its secret. */
   createToken(name: string, role: Role): Promise<string>;
   /** Close app and repository (keeps the files). */
@@ -35,16 +39,38 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { demo?: boolean; dir?: string; webRoot?: string; privateReads?: boolean } = {},
+  opts: {
+    demo?: boolean;
+    dir?: string;
+    webRoot?: string;
+    privateReads?: boolean;
+    /** Also serve DNS (UDP+TCP) on 127.0.0.1, a free port, from the same zone index. */
+    dns?: boolean;
+    /** How often the DNS server looks for changes, ms (default 100). */
+    dnsRefreshMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
   const dbFile = join(dir, 'test.db');
   const repository = await openRepository(`sqlite:${dbFile}`);
   if (opts.demo) await seedDemo(repository);
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
+  const zoneIndex = new ZoneIndex(repository);
+  const dns = opts.dns
+    ? await startDnsServer({
+        repository,
+        geo: loadGeo(),
+        host: '127.0.0.1',
+        port: 0,
+        index: zoneIndex,
+        ...(opts.dnsRefreshMs !== undefined ? { refreshMs: opts.dnsRefreshMs } : {}),
+      })
+    : null;
   const app = buildApp({
     repository,
     geo: loadGeo(),
+    zoneIndex,
+    dns,
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
     ...(opts.privateReads ? { privateReads: true } : {}),
   });
@@ -54,6 +80,7 @@ export async function startTestServer(
     if (stopped) return;
     stopped = true;
     await app.close();
+    await dns?.close();
     await repository.close();
   };
   return {
@@ -62,6 +89,7 @@ export async function startTestServer(
     repository,
     dir,
     dbFile,
+    dns,
     adminHeaders: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     async createToken(name, role) {
       const secret = generateTokenSecret();

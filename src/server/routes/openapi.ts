@@ -31,6 +31,7 @@ import {
   ZoneListResponseSchema,
 } from '../../shared/zones';
 import type { Access } from '../auth/auth-hook';
+import { ChangeParamsSchema } from './change-routes';
 import { CityParamsSchema } from './geo-routes';
 import { HealthCheckParamsSchema } from './health-check-routes';
 import { REVIEW_ROUTE_DOCS } from './review-route-docs';
@@ -226,6 +227,21 @@ export const ROUTE_DOCS: RouteDoc[] = [
       200: { description: 'History', schema: ChangeHistoryResponseSchema },
       400: badInput,
       404: noZone,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/changes/{id}',
+    tag: 'record sets',
+    summary:
+      'One change batch by id: PENDING until DNS serves it, then INSYNC (Route 53 GetChange)',
+    description:
+      '`:id` is ChangeInfo.Id without `/change/` (or the whole Id, URL-encoded). INSYNC means every DNS responder of this process answers from the zone version the batch produced; with DNS_PORT=off a batch is INSYNC once applied.',
+    params: ChangeParamsSchema,
+    responses: {
+      200: { description: 'The change', schema: ChangeInfoResponseSchema },
+      400: badInput,
+      404: error('NoSuchChange'),
     },
   },
   {

@@ -21,6 +21,7 @@ import {
 } from '../../shared/proposals';
 import type { ChangeInfoResponse } from '../../shared/rrset';
 import { requireRole } from '../auth/auth-hook';
+import { changeInfoOf, type ServedVersions } from '../domain/change-status';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { impactOfPlan } from '../reviews/impact';
 import { toProposalDetail, toProposalWire } from '../reviews/wire';
@@ -49,6 +50,8 @@ export interface ReviewRouteOptions {
   repository: Repository;
   /** The cities impact is counted over (loaded on first use). */
   cities: () => readonly ImpactCity[];
+  /** The DNS server's served versions, for ChangeInfo.Status (null: DNS off, always INSYNC). */
+  dns?: ServedVersions | null;
 }
 
 /** Runs a storage call, turning its typed refusals into API errors. */
@@ -92,6 +95,8 @@ class ImpactMemo {
  */
 export function registerProposalRoutes(app: FastifyInstance, options: ReviewRouteOptions): void {
   const { repository, cities } = options;
+  const changeInfo = (change: AppliedChangeBatch): ChangeInfoResponse['ChangeInfo'] =>
+    changeInfoOf(change, options.dns ?? null);
   const memo = new ImpactMemo();
 
   async function detail(p: Proposal): Promise<ProposalDetail> {
@@ -361,13 +366,4 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
       }
     },
   );
-}
-
-function changeInfo(change: AppliedChangeBatch): ChangeInfoResponse['ChangeInfo'] {
-  return {
-    Id: change.id,
-    Status: 'INSYNC',
-    SubmittedAt: change.submittedAt,
-    ...(change.comment !== null ? { Comment: change.comment } : {}),
-  };
 }

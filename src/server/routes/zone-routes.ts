@@ -19,6 +19,7 @@ import {
   type ZoneSummary,
 } from '../../shared/zones';
 import { requireRole } from '../auth/auth-hook';
+import { changeInfoOf, type ServedVersions } from '../domain/change-status';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { toAppliedChangeWire } from '../reviews/wire';
 import {
@@ -58,6 +59,8 @@ export interface ZoneRouteOptions {
    * DNS_NAMESERVERS (parseNameServers in engine/apex-records.ts). Default: ns1/ns2.<zone>.
    */
   nameServers?: string[];
+  /** The DNS server's served versions, for ChangeInfo.Status (null: DNS off, always INSYNC). */
+  dns?: ServedVersions | null;
 }
 
 /**
@@ -169,15 +172,7 @@ export function registerZoneRoutes(
         throw err;
       }
       if (!result.ok) throw invalidChangeBatch(result.errors);
-      const { change } = result;
-      return {
-        ChangeInfo: {
-          Id: change.id,
-          Status: 'INSYNC',
-          SubmittedAt: change.submittedAt,
-          ...(change.comment !== null ? { Comment: change.comment } : {}),
-        },
-      };
+      return { ChangeInfo: changeInfoOf(result.change, opts.dns ?? null) };
     },
   );
 

@@ -301,6 +301,8 @@ export interface Repository {
   ): Promise<AppliedChangeBatch[]>;
   /** One applied batch with its plan; null when the zone has no such change. */
   getChange(zoneId: string, changeId: string): Promise<AppliedChangeBatchDetail | null>;
+  /** One applied batch by its id (`/change/C…`) in any zone; null when there is none. */
+  findChange(changeId: string): Promise<AppliedChangeBatch | null>;
   /** Health-check status reported for a HealthCheckId; unknown ids are healthy. */
   getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>>;
   setHealth(healthCheckId: string, healthy: boolean, opts?: ActorOptions): Promise<void>;

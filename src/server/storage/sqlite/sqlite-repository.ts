@@ -589,6 +589,11 @@ export class SqliteRepository implements Repository {
     return this.sql.listChanges.all(zoneId, opts.sinceVersion ?? -1, limit).map(toApplied);
   }
 
+  async findChange(changeId: string): Promise<AppliedChangeBatch | null> {
+    const row = this.sql.findChange.get(changeId);
+    return row ? toApplied(row) : null;
+  }
+
   async getChange(zoneId: string, changeId: string): Promise<AppliedChangeBatchDetail | null> {
     const row = this.sql.getChange.get(zoneId, changeId);
     if (!row) return null;
@@ -1080,6 +1085,9 @@ function prepareStatements(db: Database) {
     changesSince: db.prepare<[string, number], ChangeRow>(
       `SELECT ${CHANGE_COLUMNS} FROM change_batches
         WHERE zone_id = ? AND version > ? ORDER BY version`,
+    ),
+    findChange: db.prepare<[string], ChangeRow>(
+      `SELECT ${CHANGE_COLUMNS} FROM change_batches WHERE id = ?`,
     ),
     getChange: db.prepare<[string, string], ChangeRow & { planJson: string }>(
       `SELECT ${CHANGE_COLUMNS}, plan_json AS planJson FROM change_batches
