@@ -1,4 +1,5 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { type DnsStatus, DnsStatusSchema } from '../../../../shared/dns';
 import { apiFetch } from '../../../lib/api-client';
 
@@ -36,4 +37,28 @@ export function getDnsStatusQueryOptions(zoneId: string | null) {
 
 export function useDnsStatus(zoneId: string | null) {
   return useQuery(getDnsStatusQueryOptions(zoneId));
+}
+
+/**
+ * When the status shows the zone at a newer version than before (a change made elsewhere: the
+ * API, another tab, a rollback), refresh what the page shows of the zone, so the preview's
+ * engine answer and the DNS answer are compared for the same version.
+ */
+export function useRefreshOnZoneVersion(zoneId: string | null, version: number | undefined) {
+  const qc = useQueryClient();
+  const seen = useRef<{ zoneId: string | null; version: number | undefined }>({
+    zoneId,
+    version,
+  });
+  useEffect(() => {
+    const before = seen.current;
+    seen.current = { zoneId, version };
+    if (zoneId === null || version === undefined || before.zoneId !== zoneId) return;
+    if (before.version === undefined || version <= before.version) return;
+    void qc.invalidateQueries({
+      queryKey: ['zones', zoneId],
+      predicate: (q) => q.queryKey[2] !== 'dns-status',
+    });
+    void qc.invalidateQueries({ queryKey: ['zones'], exact: true });
+  }, [qc, zoneId, version]);
 }

@@ -168,8 +168,13 @@ function DnsAnswerBody({
           <span aria-hidden="true">✓ </span>Agrees with the engine
         </p>
       ) : (
-        <div className="dns-agreement is-differs" role="status" data-testid="dns-agreement">
+        <div
+          className={`dns-agreement ${simulatedFailures ? 'is-pending' : 'is-differs'}`}
+          role="status"
+          data-testid="dns-agreement"
+        >
           <span aria-hidden="true">≠ </span>Differs from the engine
+          {simulatedFailures ? ' (expected while failures are simulated)' : ''}
           <ul>
             {agreement.reasons.map((r) => (
               <li key={r}>{r}</li>

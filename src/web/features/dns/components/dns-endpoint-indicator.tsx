@@ -1,7 +1,7 @@
 import './dns.css';
 import { useEffect, useId, useRef, useState } from 'react';
 import { CopyCommand } from '../../../components/copy-command';
-import { useDnsStatus } from '../api/get-dns-status';
+import { useDnsStatus, useRefreshOnZoneVersion } from '../api/get-dns-status';
 import {
   endpointAddress,
   soaDigCommand,
@@ -42,6 +42,7 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
+  useRefreshOnZoneVersion(zoneId, status.data?.zones.find((z) => z.id === zoneId)?.version);
 
   // Close on Escape and on a click elsewhere (a disclosure, not a modal).
   useEffect(() => {
