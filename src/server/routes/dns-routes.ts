@@ -159,8 +159,7 @@ export function registerDnsRoutes(app: FastifyInstance, opts: DnsRoutesOptions):
           id: s.id,
           name: s.name,
           version,
-          // Zones carry their SOA serial once storage keeps it; 0 stands for "not kept".
-          serial: (zone as { serial?: number } | null)?.serial ?? 0,
+          serial: zone?.serial ?? 0,
           servedVersion,
           inSync: dns !== null && servedVersion >= version,
         };
