@@ -14,6 +14,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ['IP lookups', benchIpLookups],
   ['control API (autocannon, loopback)', benchHttp],
   ['dashboard (built bundle, Chromium)', benchWeb],
+  ['DNS serving (dnsperf vs gdnsd)', async () => (await import('./dns')).dnsSuite()],
 ];
 
 const only = process.argv.slice(2);
