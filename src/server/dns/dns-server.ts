@@ -62,7 +62,12 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   const ring = Array.from({ length: OUT_SLOTS }, () => Buffer.allocUnsafe(65536));
   let slot = 0;
   const family = isIPv6(opts.host) ? 'udp6' : 'udp4';
-  const udp = dgram.createSocket({ type: family, reuseAddr: false });
+  // A larger receive buffer absorbs bursts (the kernel caps it at net.core.rmem_max).
+  const udp = dgram.createSocket({
+    type: family,
+    reuseAddr: false,
+    recvBufferSize: 4 * 1024 * 1024,
+  });
   udp.on('message', (msg, rinfo) => {
     try {
       const out = ring[slot] as Buffer;

@@ -35,6 +35,8 @@ export function exchangeTcp(
   messages: Buffer[],
   expect = messages.length,
   timeoutMs = 2000,
+  /** Resolve early once a reply satisfies this (e.g. the reply to a last, well-formed query). */
+  stopWhen?: (reply: Buffer) => boolean,
 ): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
@@ -62,7 +64,10 @@ export function exchangeTcp(
         replies.push(pending.subarray(2, 2 + n));
         pending = pending.subarray(2 + n);
       }
-      if (replies.length >= expect) {
+      if (
+        replies.length >= expect ||
+        (stopWhen && replies.length > 0 && stopWhen(replies[replies.length - 1] as Buffer))
+      ) {
         clearTimeout(timer);
         socket.destroy();
         resolve(replies);
