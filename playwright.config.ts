@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 import { ADMIN_TOKEN } from './e2e/admin-token';
-import { E2E_DB_FILE, E2E_PORT } from './e2e/e2e-env';
+import { E2E_DB_FILE, E2E_DNS_PORT, E2E_PORT } from './e2e/e2e-env';
 
 const PORT = E2E_PORT;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -58,6 +58,7 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${DB_FILE}`,
+      DNS_PORT: String(E2E_DNS_PORT),
       // Writes need a token: the specs act as this admin (e2e/support.ts ADMIN_TOKEN).
       LATENCY_ATLAS_ADMIN_TOKEN: ADMIN_TOKEN,
     },
