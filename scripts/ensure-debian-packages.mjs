@@ -50,6 +50,8 @@ try {
 }
 const stillMissing = missing.filter((pkg) => !existsSync(PACKAGES[pkg]));
 if (stillMissing.length > 0) {
-  console.error(`[pretest] installed, but still missing: ${stillMissing.map((p) => PACKAGES[p]).join(' ')}`);
+  console.error(
+    `[pretest] installed, but still missing: ${stillMissing.map((p) => PACKAGES[p]).join(' ')}`,
+  );
   process.exit(1);
 }

@@ -15,6 +15,7 @@ import {
   firstAdminBanner,
 } from './auth/bootstrap-tokens';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
+import { type DnsWorkers, startDnsWorkers } from './dns/dns-workers';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
@@ -39,6 +40,16 @@ function readDnsPort(text: string | undefined): number | null {
     throw new Error(`DNS_PORT must be a whole number from 0 to 65535 or "off", got "${text}"`);
   }
   return port;
+}
+
+/** DNS_WORKERS: responder processes (default 1: DNS answered in this process). */
+function readDnsWorkers(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new Error(`DNS_WORKERS must be a whole number from 1 to 64, got "${text}"`);
+  }
+  return n;
 }
 
 /** The dig line the banner prints: loopback for a wildcard listen address. */
@@ -79,17 +90,31 @@ async function main(): Promise<void> {
   }
 
   const zoneIndex = new ZoneIndex(repository);
-  let dns: DnsServer | null = null;
+  const dnsWorkers = readDnsWorkers(process.env.DNS_WORKERS);
+  let dns: DnsServer | DnsWorkers | null = null;
   if (dnsPort !== null) {
     try {
-      dns = await startDnsServer({
-        repository,
-        geo,
-        host: dnsHost,
-        port: dnsPort,
-        index: zoneIndex,
-      });
+      if (dnsWorkers > 1) {
+        if (/^sqlite::memory:$/i.test(databaseUrl.trim())) {
+          throw new StartError('DNS_WORKERS > 1 needs a database file, not sqlite::memory:');
+        }
+        dns = await startDnsWorkers({
+          count: dnsWorkers,
+          databaseUrl,
+          host: dnsHost,
+          port: dnsPort,
+        });
+      } else {
+        dns = await startDnsServer({
+          repository,
+          geo,
+          host: dnsHost,
+          port: dnsPort,
+          index: zoneIndex,
+        });
+      }
     } catch (err) {
+      if (err instanceof StartError) throw err;
       const code = (err as { code?: unknown } | null)?.code;
       throw new StartError(
         `cannot serve DNS on ${dnsHost}:${dnsPort} (${String(code ?? err)}); set DNS_PORT (or DNS_PORT=off)` +
@@ -138,7 +163,7 @@ async function main(): Promise<void> {
       ? 'app.example.com'
       : (zones[0]?.name ?? 'example.com');
     console.log(
-      `latency-atlas DNS on ${dns.host}:${dns.port} (UDP and TCP), authoritative for ${zones.length} zone${zones.length === 1 ? '' : 's'}; try: ${digLine(dns.host, dns.port, example)}`,
+      `latency-atlas DNS on ${dns.host}:${dns.port} (UDP and TCP${dnsWorkers > 1 ? `, ${dnsWorkers} responder processes` : ''}), authoritative for ${zones.length} zone${zones.length === 1 ? '' : 's'}; try: ${digLine(dns.host, dns.port, example)}`,
     );
   } else {
     console.log('latency-atlas: DNS_PORT=off: not serving DNS');

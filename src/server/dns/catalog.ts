@@ -17,6 +17,8 @@ export class DnsCatalog {
   /** Problems found while compiling, by zone id (values the wire cannot carry). */
   readonly problems = new Map<string, string[]>();
   onProblem: (zoneApex: string, problems: string[]) => void = () => {};
+  /** Called after a refresh that changed what is served: every zone id with its version. */
+  onServed: (versions: [zoneId: string, version: number][]) => void = () => {};
 
   constructor(
     private readonly repository: Repository,
@@ -26,6 +28,10 @@ export class DnsCatalog {
   /** The zone version the tables serve (-1: not served). */
   servedVersion(zoneId: string): number {
     return this.byId.get(zoneId)?.version ?? -1;
+  }
+
+  servedVersions(): [zoneId: string, version: number][] {
+    return [...this.byId].map(([id, z]) => [id, z.version]);
   }
 
   zone(zoneId: string): WireZone | undefined {
@@ -80,6 +86,7 @@ export class DnsCatalog {
         this.apexes.set(wire);
         this.byId.set(id, wire);
       }
+      this.onServed(this.servedVersions());
     };
     const next = this.chain.then(run, run);
     this.chain = next.catch(() => {});

@@ -28,6 +28,8 @@ export interface DnsServerOptions {
   /** Most TCP connections at once (default 1024); more are refused at accept. */
   maxTcpConnections?: number;
   onError?: (err: unknown) => void;
+  /** After each refresh that changed what is served: every zone id with the version served. */
+  onServed?: (versions: [zoneId: string, version: number][]) => void;
 }
 
 export interface DnsServer {
@@ -37,6 +39,8 @@ export interface DnsServer {
   responders(): number;
   /** The zone version every responder serves (-1: not served). */
   servedVersion(zoneId: string): number;
+  /** Every served zone id with its version. */
+  servedVersions(): [zoneId: string, version: number][];
   /** Check storage now and serve what changed (resolves once it is served). */
   refresh(): Promise<void>;
   stats(): ResponderStats & { tcpConnections: number };
@@ -53,6 +57,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     console.warn(
       `latency-atlas dns: ${apex} has values DNS cannot serve: ${problems.slice(0, 5).join('; ')}`,
     );
+  if (opts.onServed) catalog.onServed = opts.onServed;
   await catalog.refresh();
   const locator = new ClientLocator(opts.geo);
   const responder = new DnsResponder(catalog, locator);
@@ -140,7 +145,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   tcp.on('error', onError);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen({ port, host: opts.host, exclusive: true }, () => {
+    // Not exclusive: under node:cluster (DNS_WORKERS) the workers share one listening socket.
+    tcp.listen({ port, host: opts.host }, () => {
       tcp.off('error', reject);
       resolve();
     });
@@ -165,6 +171,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     port,
     responders: () => 1,
     servedVersion: (zoneId) => catalog.servedVersion(zoneId),
+    servedVersions: () => catalog.servedVersions(),
     refresh: () => catalog.refresh(),
     stats: () => ({ ...responder.stats, tcpConnections: sockets.size }),
     async close() {
