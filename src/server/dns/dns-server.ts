@@ -49,6 +49,14 @@ export interface DnsServer {
 
 const OUT_SLOTS = 256;
 
+function literalAddressLookup(
+  address: string,
+  _opts: unknown,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  callback(null, address, isIPv6(address) ? 6 : 4);
+}
+
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const index = opts.index ?? new ZoneIndex(opts.repository);
   const catalog = new DnsCatalog(opts.repository, index);
@@ -72,6 +80,9 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     type: family,
     reuseAddr: false,
     recvBufferSize: 4 * 1024 * 1024,
+    // Replies go to the address a query came from, always a literal IP: skip the resolver
+    // (dns.lookup would defer every send by a tick just to return the same string).
+    lookup: literalAddressLookup,
   });
   udp.on('message', (msg, rinfo) => {
     try {
