@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
-import { buildApp } from './app';
+import { buildApp, type DnsEndpoint } from './app';
 import {
   AdminTokenConfigError,
   ensureAdminTokens,
@@ -125,11 +125,22 @@ async function main(): Promise<void> {
     }
   }
 
+  const served = dns;
+  const dnsEndpoint: DnsEndpoint | null =
+    served === null
+      ? null
+      : {
+          host: served.host,
+          port: served.port,
+          responders: () => served.responders(),
+          servedVersion: (zoneId) => served.servedVersion(zoneId),
+          nameservers: nameServers ?? ['ns1.<zone>', 'ns2.<zone>'],
+        };
   const app = buildApp({
     repository,
     geo,
     zoneIndex,
-    dns,
+    dns: dnsEndpoint,
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),

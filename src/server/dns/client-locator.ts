@@ -23,7 +23,7 @@ export class ClientLocator {
   /** Set by locate: the record the walk ended on (a leaf's identity inside `tree`). */
   leaf = 0;
 
-  constructor(private readonly geo: ServerGeo) {
+  constructor(private readonly geo: Pick<ServerGeo, 'ip' | 'ipDatabase'>) {
     this.tree4 = geo.ipDatabase.trees.v4;
     this.tree6 = geo.ipDatabase.trees.v6;
     this.tree = this.tree4;
