@@ -17,7 +17,7 @@
  * file for p50/p99), GDNSD_UDP_THREADS (2, gdnsd's default), DNS_BENCH_KEEP=1 keeps the temp
  * folder; DNS_WORKERS is passed on to latency-atlas.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ import {
 } from './dns/atlas';
 import { type DnsperfResult, dnsperfArgs, dnsperfAvailable, runDnsperf } from './dns/dnsperf';
 import { checkGdnsdConfig, gdnsdAvailable, startGdnsd, writeGdnsdConfig } from './dns/gdnsd';
-import { freePort, killTrackedSync, sleep, stopGroup } from './dns/procs';
+import { freePort, killTrackedSync, sleep, stopGroup, track } from './dns/procs';
 import { type BenchQuery, buildScenario, type Scenario, sampleIndices } from './dns/scenario';
 import {
   decodeReply,
@@ -281,6 +281,8 @@ export async function runDnsBench(options: DnsBenchOptions = {}): Promise<Figure
   process.once('SIGTERM', onSignal);
   let gdnsd: ReturnType<typeof startGdnsd> | null = null;
   let atlas: Atlas | null = null;
+  let echo: ChildProcess | null = null;
+  const here = fileURLToPath(new URL('.', import.meta.url));
   const figures: Figure[] = [];
   try {
     // 1. Scenario.
@@ -421,9 +423,25 @@ export async function runDnsBench(options: DnsBenchOptions = {}): Promise<Figure
       log(`  ${atlasNote}`);
     }
 
+    // The ceiling of Node's datagram path: echo every query back (no DNS work at all).
+    const echoPort = await freePort();
+    echo = track(
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'dns', 'node-echo.ts'), String(echoPort)],
+        {
+          detached: true,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
+      ),
+      true,
+    );
+    await new Promise<void>((resolve) => echo?.once('message', () => resolve()));
+
     // 5. dnsperf, alternating; warm-up first (JIT, caches), then the measured rounds.
     const servers: { name: string; port: number }[] = [{ name: 'gdnsd', port: gdnsdPort }];
     if (atlasDns) servers.push({ name: 'latency-atlas', port: dnsPort });
+    servers.push({ name: 'node:dgram echo', port: echoPort });
     const base = {
       file,
       clients: o.clients,
@@ -502,6 +520,17 @@ export async function runDnsBench(options: DnsBenchOptions = {}): Promise<Figure
         `  latency-atlas / gdnsd: QPS ×${ratio.toFixed(2)} (${Math.round(ratio * 100)}%), avg latency ×${(ab.avgMs / gb.avgMs).toFixed(2)}` +
           (p99 !== null ? `, p99 ×${p99.toFixed(2)}` : ''),
       );
+      const eb = best.get('node:dgram echo');
+      if (eb) {
+        log(
+          `  node:dgram echo (no DNS work) / gdnsd: ×${(eb.qps / gb.qps).toFixed(2)}; latency-atlas / node:dgram echo: ×${(ab.qps / eb.qps).toFixed(2)}` +
+            ' (the gap that remains at the echo ceiling is the per-datagram cost of Node, not the answer path)',
+        );
+        figures.push({
+          label: 'latency-atlas / node:dgram echo ceiling',
+          value: `×${(ab.qps / eb.qps).toFixed(2)} (echo ${int(eb.qps)} QPS = ×${(eb.qps / gb.qps).toFixed(2)} gdnsd)`,
+        });
+      }
     } else {
       log(`  latency-atlas: not measured (${atlasNote || 'no DNS server'})`);
     }
@@ -529,6 +558,7 @@ export async function runDnsBench(options: DnsBenchOptions = {}): Promise<Figure
     await Promise.all([
       gdnsd ? stopGroup(gdnsd.child) : null,
       atlas ? stopGroup(atlas.child) : null,
+      echo ? stopGroup(echo) : null,
     ]);
     if (o.keepDir) log(`  kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

@@ -517,7 +517,7 @@ describe('RFC behaviour', () => {
 });
 
 describe('TCP connections', () => {
-  it('closes idle connections, and idle ones never block UDP or new TCP', async () => {
+  it('closes idle connections, and idle ones (even past the connection limit) never block UDP or new TCP', async () => {
     const geo = loadGeo();
     const dns = await startDnsServer({
       repository: server.repository,
@@ -525,6 +525,8 @@ describe('TCP connections', () => {
       host: '127.0.0.1',
       port: 0,
       tcpIdleMs: 300,
+      // Fewer than the idle connections below: the longest idle make room for new ones.
+      maxTcpConnections: 64,
     });
     try {
       const net = await import('node:net');
@@ -652,5 +654,73 @@ describe('change status', () => {
     } finally {
       await slow.close();
     }
+  });
+});
+
+describe('health', () => {
+  it('an unhealthy record moves its users to the next-best region in DNS, as in the preview, and back', async () => {
+    const hc = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    const sets = [
+      ['virginia', 'us-east-1', '198.51.100.1', hc],
+      ['ireland', 'eu-west-1', '198.51.100.2', undefined],
+    ] as const;
+    const res = await call(
+      server.base,
+      'POST',
+      `/api/zones/${wideZone}/rrsets`,
+      {
+        Changes: sets.map(([id, region, value, check]) => ({
+          Action: 'CREATE',
+          ResourceRecordSet: {
+            Name: 'hc.wide.test',
+            Type: 'A',
+            SetIdentifier: id,
+            Region: region,
+            TTL: 60,
+            ResourceRecords: [{ Value: value }],
+            ...(check ? { HealthCheckId: check } : {}),
+          },
+        })),
+      },
+      server.adminHeaders,
+    );
+    expect(res.status).toBe(200);
+    await server.dns?.refresh();
+    // New York: nearest is us-east-1.
+    const q = () =>
+      exchangeUdp(
+        port,
+        buildQuery('hc.wide.test', { subnet: { family: 1, source: 24, address: '96.239.250.0' } }),
+      );
+    const api = async () =>
+      (
+        await testDnsAnswer(wideZone, {
+          recordname: 'hc.wide.test',
+          recordtype: 'A',
+          edns0clientsubnetip: '96.239.250.0',
+        })
+      ).RecordData;
+    expect((await api())[0]).toBe('198.51.100.1');
+    expect(parse(await q()).answers[0]?.data).toBe('198.51.100.1');
+    const down = await call(
+      server.base,
+      'PUT',
+      `/api/health-checks/${hc}`,
+      { healthy: false },
+      server.adminHeaders,
+    );
+    expect(down.status).toBe(200);
+    await server.dns?.refresh();
+    expect(parse(await q()).answers[0]?.data).toBe('198.51.100.2');
+    expect(await api()).toEqual(['198.51.100.2']);
+    await call(
+      server.base,
+      'PUT',
+      `/api/health-checks/${hc}`,
+      { healthy: true },
+      server.adminHeaders,
+    );
+    await server.dns?.refresh();
+    expect(parse(await q()).answers[0]?.data).toBe('198.51.100.1');
   });
 });

@@ -25,7 +25,7 @@ export interface DnsServerOptions {
   refreshMs?: number;
   /** A TCP connection with nothing to read for this long is closed, ms (default 10 s). */
   tcpIdleMs?: number;
-  /** Most TCP connections at once (default 1024); more are refused at accept. */
+  /** Most TCP connections at once (default 1024); past it the longest-idle one is closed. */
   maxTcpConnections?: number;
   onError?: (err: unknown) => void;
   /** After each refresh that changed what is served: every zone id with the version served. */
@@ -105,16 +105,31 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   const port = udp.address().port;
 
   const tcpIdleMs = opts.tcpIdleMs ?? 10_000;
-  const sockets = new Set<net.Socket>();
+  const maxTcp = opts.maxTcpConnections ?? 1024;
+  /** Open connections, least recently active first (a Map keeps insertion order). */
+  const sockets = new Map<net.Socket, true>();
+  const touch = (socket: net.Socket) => {
+    sockets.delete(socket);
+    sockets.set(socket, true);
+  };
   const tcpOut = Buffer.allocUnsafe(65536);
   const tcp = net.createServer({ pauseOnConnect: false, noDelay: true }, (socket) => {
-    sockets.add(socket);
+    // Full: the connection idle the longest makes room, so idle clients never lock others out.
+    if (sockets.size >= maxTcp) {
+      const oldest = sockets.keys().next().value;
+      if (oldest !== undefined) {
+        sockets.delete(oldest);
+        oldest.destroy();
+      }
+    }
+    touch(socket);
     socket.setTimeout(tcpIdleMs);
     socket.on('timeout', () => socket.destroy());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
     let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
+      touch(socket);
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let offset = 0;
       const replies: Buffer[] = [];
@@ -152,7 +167,6 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
       }
     });
   });
-  tcp.maxConnections = opts.maxTcpConnections ?? 1024;
   tcp.on('error', onError);
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
@@ -188,7 +202,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      for (const s of sockets) s.destroy();
+      for (const s of sockets.keys()) s.destroy();
       await Promise.all([
         new Promise<void>((resolve) => udp.close(() => resolve())),
         new Promise<void>((resolve) => tcp.close(() => resolve())),
