@@ -45,6 +45,9 @@ export const API_ERROR_CODES = [
   'DnsDisabled',
   'DnsTimeout',
   'DnsBadResponse',
+  // Health checks (issue 8), Route 53's codes.
+  'HealthCheckVersionMismatch',
+  'HealthCheckInUse',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
