@@ -35,7 +35,19 @@ export function registerHealthCheckRoutes(app: FastifyInstance, repository: Repo
     const health = await repository.getHealth([...byId.keys()]);
     return [...byId]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([id, records]) => ({ id, healthy: health.get(id) ?? true, records }));
+      .map(([id, records]) => {
+        const healthy = health.get(id) ?? true;
+        return {
+          id,
+          healthy,
+          Status: {
+            Status: healthy ? ('Healthy' as const) : ('Unhealthy' as const),
+            Since: null,
+            Source: 'none' as const,
+          },
+          records,
+        };
+      });
   });
 
   app.get('/api/health-checks/:id', async (req): Promise<HealthCheckStatus> => {
