@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -27,4 +27,9 @@ export function newProposalId(): string {
 /** API token id (not secret; lets logs name a token without its name): `T` + 20. */
 export function newTokenId(): string {
   return `T${randomUpperAlnum(20)}`;
+}
+
+/** Health check id: a UUID, as Route 53 makes them. */
+export function newHealthCheckId(): string {
+  return randomUUID();
 }

@@ -12,6 +12,7 @@ import {
   ZoneNotEmptyError,
   ZoneNotFoundError,
 } from './repository';
+import { describeHealthStorageContract } from './repository-health.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
 
 /**
@@ -823,4 +824,5 @@ export function describeRepositoryContract(
     });
   });
   describeReviewStorageContract(name, open);
+  describeHealthStorageContract(name, open);
 }

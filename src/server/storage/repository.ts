@@ -2,6 +2,7 @@ import type { PlannedChange } from '../../engine/change-batch';
 import type { Impact } from '../../engine/impact';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../engine/types';
 import type { Role } from '../../shared/auth';
+import type { HealthCheckConfig, HealthCheckReference, HealthSource } from '../../shared/health';
 import type { ProposalStatus } from '../../shared/proposals';
 
 export type { ProposalStatus };
@@ -258,6 +259,123 @@ export class InvalidZoneNameError extends Error {
   }
 }
 
+/** A configured health check (Route 53's HealthCheckConfig, defaults filled in). */
+export interface StoredHealthCheck {
+  /** UUID. */
+  id: string;
+  name: string;
+  config: HealthCheckConfig;
+  /** 1 at creation, +1 with every update. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A manual override: the status forced by hand, who forced it and why. */
+export interface HealthOverrideRecord {
+  healthy: boolean;
+  by: string | null;
+  reason: string | null;
+  at: string;
+}
+
+/** The effective status of one id and what decided it. */
+export interface HealthState {
+  id: string;
+  healthy: boolean;
+  source: HealthSource;
+  /** When the effective status last changed; null when it never has (healthy by default). */
+  since: string | null;
+  /** The checker's verdict after FailureThreshold, before Inverted; null before its first. */
+  checker: boolean | null;
+  override: HealthOverrideRecord | null;
+}
+
+/** One probe of a check. */
+export interface HealthObservationRecord {
+  at: string;
+  /** The endpoint's answer as seen (before Inverted). */
+  healthy: boolean;
+  latencyMs: number | null;
+  reason: string;
+}
+
+/** One change of effective status. */
+export interface HealthTransitionRecord {
+  id: number;
+  at: string;
+  healthCheckId: string;
+  /** The check's name then; null for an id that is not a configured check. */
+  name: string | null;
+  from: boolean;
+  to: boolean;
+  source: HealthSource;
+  reason: string;
+  /** Record sets that named the check when it happened. */
+  records: HealthCheckReference[];
+}
+
+/** What a health write did to effective statuses (the check itself, calculated parents). */
+export interface HealthWriteResult {
+  transitions: HealthTransitionRecord[];
+}
+
+/** Observations kept per check (the oldest are dropped). */
+export const HEALTH_OBSERVATIONS_KEPT = 100;
+/** Transitions kept per check. */
+export const HEALTH_TRANSITIONS_KEPT = 1000;
+
+export class HealthCheckNotFoundError extends Error {
+  constructor(readonly healthCheckId: string) {
+    super(`no health check with id ${healthCheckId}`);
+  }
+}
+
+/** updateHealthCheck with a HealthCheckVersion that is no longer current. */
+export class HealthCheckVersionError extends Error {
+  constructor(
+    readonly healthCheckId: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `health check ${healthCheckId} is at version ${currentVersion}, not ${expectedVersion}: ` +
+        'someone changed it since you read it',
+    );
+  }
+}
+
+/** deleteHealthCheck while record sets or CALCULATED checks name it. */
+export class HealthCheckInUseError extends Error {
+  constructor(
+    readonly healthCheckId: string,
+    readonly records: HealthCheckReference[],
+    /** CALCULATED checks that list it as a child. */
+    readonly parents: string[],
+  ) {
+    const what = [
+      records.length > 0 ? `${records.length} record set${records.length === 1 ? '' : 's'}` : '',
+      parents.length > 0
+        ? `${parents.length} calculated health check${parents.length === 1 ? '' : 's'}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    super(`health check ${healthCheckId} is in use by ${what}`);
+  }
+}
+
+/** A health check's config that storage refuses (children that do not exist, say). */
+export class InvalidHealthCheckError extends Error {
+  constructor(
+    /** e.g. `HealthCheckConfig.ChildHealthChecks`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface Repository {
   listZones(): Promise<ZoneSummary[]>;
   getZone(zoneId: string): Promise<Zone | null>;
@@ -303,9 +421,78 @@ export interface Repository {
   getChange(zoneId: string, changeId: string): Promise<AppliedChangeBatchDetail | null>;
   /** One applied batch by its id (`/change/C…`) in any zone; null when there is none. */
   findChange(changeId: string): Promise<AppliedChangeBatch | null>;
-  /** Health-check status reported for a HealthCheckId; unknown ids are healthy. */
+  /**
+   * The EFFECTIVE status of each id (override > Disabled > CALCULATED / checker with Inverted;
+   * engine/health-status.ts); unknown ids are healthy. The per-query path: one indexed read.
+   */
   getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>>;
-  setHealth(healthCheckId: string, healthy: boolean, opts?: ActorOptions): Promise<void>;
+  /** Sets the manual override of any id (configured or not), audited with who and why. */
+  setHealth(
+    healthCheckId: string,
+    healthy: boolean,
+    opts?: ActorOptions & { reason?: string | null },
+  ): Promise<HealthWriteResult>;
+  /** Removes the override (audited when there was one); `cleared` false when there was none. */
+  clearHealthOverride(
+    healthCheckId: string,
+    opts?: ActorOptions,
+  ): Promise<HealthWriteResult & { cleared: boolean }>;
+  /**
+   * Stores a new check (version 1) with a new UUID. Throws InvalidHealthCheckError for
+   * children that do not exist, are CALCULATED or are the check itself.
+   */
+  createHealthCheck(
+    check: { name: string; config: HealthCheckConfig },
+    opts?: ActorOptions,
+  ): Promise<{ check: StoredHealthCheck } & HealthWriteResult>;
+  /**
+   * Replaces name and config when the check is still at `expectedVersion`, version + 1.
+   * Throws HealthCheckNotFoundError, HealthCheckVersionError, InvalidHealthCheckError.
+   */
+  updateHealthCheck(
+    healthCheckId: string,
+    update: { expectedVersion: number; name: string; config: HealthCheckConfig },
+    opts?: ActorOptions,
+  ): Promise<{ check: StoredHealthCheck } & HealthWriteResult>;
+  /**
+   * Deletes the check and its observations (transitions stay: history). false when unknown.
+   * Throws HealthCheckInUseError while a record set or a CALCULATED check names it.
+   */
+  deleteHealthCheck(
+    healthCheckId: string,
+    opts?: ActorOptions,
+  ): Promise<{ deleted: boolean } & HealthWriteResult>;
+  getHealthCheck(healthCheckId: string): Promise<StoredHealthCheck | null>;
+  /** Oldest first. */
+  listHealthChecks(): Promise<StoredHealthCheck[]>;
+  /** Status with what decided it; every id asked for gets one (unknown: healthy, `none`). */
+  getHealthStates(healthCheckIds: string[]): Promise<Map<string, HealthState>>;
+  /** Every id with an override. */
+  listHealthOverrides(): Promise<Map<string, HealthOverrideRecord>>;
+  /**
+   * Stores one probe (keeping the last HEALTH_OBSERVATIONS_KEPT) and the checker's verdict
+   * after it (`checker`: the verdict after FailureThreshold, before Inverted), recomputing the
+   * effective status of the check and of CALCULATED checks over it. Ignored (no transitions)
+   * for an id that is no longer a configured check.
+   */
+  recordHealthObservation(
+    healthCheckId: string,
+    observation: HealthObservationRecord,
+    checker: boolean | null,
+  ): Promise<HealthWriteResult>;
+  /** Newest first. */
+  listHealthObservations(healthCheckId: string, limit?: number): Promise<HealthObservationRecord[]>;
+  /** Newest first; `healthCheckIds` filters, `since` (ISO) keeps those at or after it. */
+  listHealthTransitions(opts?: {
+    healthCheckIds?: string[];
+    since?: string;
+    limit?: number;
+  }): Promise<HealthTransitionRecord[]>;
+  /**
+   * The record sets (every zone) that name each of these ids ([] for ids none names); without
+   * ids, every id some record set names.
+   */
+  healthCheckReferences(healthCheckIds?: string[]): Promise<Map<string, HealthCheckReference[]>>;
 
   /** Defaults (no approval) for a zone without settings; null for an unknown zone. */
   getZoneSettings(zoneId: string): Promise<ZoneSettings | null>;

@@ -182,6 +182,73 @@ export const MIGRATIONS: readonly Migration[] = [
                                    AND r.type = 'SOA')))), 0);
     `,
   },
+  {
+    version: 4,
+    name: 'health checks: configuration, overrides with who and why, state, observations, transitions',
+    sql: `
+      -- Until now health_checks held the status set by hand for any id: those rows are the
+      -- manual overrides from here on (who and why unknown for the old ones).
+      ALTER TABLE health_checks RENAME TO health_overrides;
+      ALTER TABLE health_overrides ADD COLUMN set_by TEXT;
+      ALTER TABLE health_overrides ADD COLUMN reason TEXT;
+
+      -- Route 53's HealthCheckConfig, defaults filled in, as config_json.
+      CREATE TABLE health_checks (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        type        TEXT NOT NULL,
+        config_json TEXT NOT NULL CHECK (json_valid(config_json)),
+        version     INTEGER NOT NULL CHECK (version >= 1),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      ) STRICT;
+
+      -- The effective status of every id that has one other than "healthy by default", kept
+      -- by each write so getHealth (DNS answers, testdnsanswer) is one indexed read. checker is
+      -- the checker's verdict after FailureThreshold, before Inverted (NULL before its first).
+      CREATE TABLE health_state (
+        id        TEXT PRIMARY KEY,
+        healthy   INTEGER NOT NULL CHECK (healthy IN (0, 1)),
+        source    TEXT NOT NULL
+                  CHECK (source IN ('checker', 'override', 'disabled', 'calculated', 'none')),
+        since     TEXT NOT NULL,
+        checker   INTEGER CHECK (checker IN (0, 1))
+      ) STRICT;
+      INSERT INTO health_state (id, healthy, source, since, checker)
+      SELECT id, healthy, 'override', updated_at, NULL FROM health_overrides;
+
+      -- The last probes of each check (the repository keeps a bounded number per check).
+      CREATE TABLE health_observations (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        check_id   TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        healthy    INTEGER NOT NULL CHECK (healthy IN (0, 1)),
+        latency_ms REAL,
+        reason     TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX health_observations_by_check ON health_observations (check_id, id);
+
+      -- Every change of effective status, with the record sets that named the check then.
+      CREATE TABLE health_transitions (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        check_id     TEXT NOT NULL,
+        name         TEXT,
+        at           TEXT NOT NULL,
+        from_healthy INTEGER NOT NULL CHECK (from_healthy IN (0, 1)),
+        to_healthy   INTEGER NOT NULL CHECK (to_healthy IN (0, 1)),
+        source       TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        records_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(records_json))
+      ) STRICT;
+      CREATE INDEX health_transitions_by_check ON health_transitions (check_id, id);
+      CREATE INDEX health_transitions_by_time ON health_transitions (at);
+
+      -- Which record sets name a health check (DELETE refuses while any does; transitions list them).
+      CREATE INDEX record_sets_by_health_check
+          ON record_sets (json_extract(json, '$.HealthCheckId'))
+       WHERE json_extract(json, '$.HealthCheckId') IS NOT NULL;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

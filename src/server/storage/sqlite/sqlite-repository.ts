@@ -12,6 +12,7 @@ import { sortRecordSets } from '../../../engine/listing';
 import { normalizeName, normalizeRecordSet } from '../../../engine/names';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../../engine/types';
 import type { Role } from '../../../shared/auth';
+import type { HealthCheckConfig, HealthCheckReference } from '../../../shared/health';
 import { newChangeId, newProposalId, newTokenId, newZoneId } from '../ids';
 import {
   type ActorOptions,
@@ -23,6 +24,11 @@ import {
   ApprovalRequiredError,
   type AuditEntry,
   type CreateZoneOptions,
+  type HealthObservationRecord,
+  type HealthOverrideRecord,
+  type HealthState,
+  type HealthTransitionRecord,
+  type HealthWriteResult,
   type NewAuditEntry,
   type PreviewResult,
   type Proposal,
@@ -33,6 +39,7 @@ import {
   type Repository,
   SelfApprovalError,
   StaleZoneVersionError,
+  type StoredHealthCheck,
   TokenNameTakenError,
   type Zone,
   ZoneExistsError,
@@ -42,6 +49,7 @@ import {
   type ZoneSummary,
 } from '../repository';
 import { normalizeZoneName } from '../zone-name';
+import { SqliteHealthStore } from './sqlite-health';
 
 interface ChangeRow {
   id: string;
@@ -217,6 +225,7 @@ export class SqliteRepository implements Repository {
   private closed = false;
   private readonly now: () => Date;
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly health: SqliteHealthStore;
   /**
    * Read cache for the per-query hot path (getZone, recordSetsByName). Freshness: a commit
    * through any SqliteRepository of this process on the same file clears it at once (shared
@@ -243,6 +252,13 @@ export class SqliteRepository implements Repository {
     this.localCommits = commitCounter(opts.storeKey);
     this.seenLocalCommits = this.localCommits.count;
     this.sql = prepareStatements(db);
+    this.health = new SqliteHealthStore(db, {
+      write: (fn) => this.write(fn),
+      audit: (entry) => {
+        this.audit(entry);
+      },
+      timestamp: () => this.timestamp(),
+    });
   }
 
   /** Runs fn in an IMMEDIATE transaction (any throw rolls every write back). */
@@ -601,26 +617,87 @@ export class SqliteRepository implements Repository {
   }
 
   async getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>> {
-    const health = new Map<string, boolean>();
-    if (healthCheckIds.length === 0) return health;
-    for (const id of healthCheckIds) health.set(id, true);
-    for (const row of this.sql.health.all(JSON.stringify(healthCheckIds))) {
-      health.set(row.id, row.healthy === 1);
-    }
-    return health;
+    return this.health.getHealth(healthCheckIds);
   }
 
-  async setHealth(healthCheckId: string, healthy: boolean, opts: ActorOptions = {}): Promise<void> {
-    this.write(() => {
-      this.sql.setHealth.run(healthCheckId, healthy ? 1 : 0, this.timestamp());
-      this.audit({
-        actor: opts.actor ?? null,
-        action: 'health.set',
-        zoneId: null,
-        subject: healthCheckId,
-        details: { healthy },
-      });
-    });
+  async setHealth(
+    healthCheckId: string,
+    healthy: boolean,
+    opts: ActorOptions & { reason?: string | null } = {},
+  ): Promise<HealthWriteResult> {
+    return this.health.setOverride(healthCheckId, healthy, opts);
+  }
+
+  async clearHealthOverride(
+    healthCheckId: string,
+    opts: ActorOptions = {},
+  ): Promise<HealthWriteResult & { cleared: boolean }> {
+    return this.health.clearOverride(healthCheckId, opts);
+  }
+
+  async createHealthCheck(
+    check: { name: string; config: HealthCheckConfig },
+    opts: ActorOptions = {},
+  ): Promise<{ check: StoredHealthCheck } & HealthWriteResult> {
+    return this.health.create(check, opts);
+  }
+
+  async updateHealthCheck(
+    healthCheckId: string,
+    update: { expectedVersion: number; name: string; config: HealthCheckConfig },
+    opts: ActorOptions = {},
+  ): Promise<{ check: StoredHealthCheck } & HealthWriteResult> {
+    return this.health.update(healthCheckId, update, opts);
+  }
+
+  async deleteHealthCheck(
+    healthCheckId: string,
+    opts: ActorOptions = {},
+  ): Promise<{ deleted: boolean } & HealthWriteResult> {
+    return this.health.delete(healthCheckId, opts);
+  }
+
+  async getHealthCheck(healthCheckId: string): Promise<StoredHealthCheck | null> {
+    return this.health.getCheck(healthCheckId);
+  }
+
+  async listHealthChecks(): Promise<StoredHealthCheck[]> {
+    return this.health.listChecks();
+  }
+
+  async getHealthStates(healthCheckIds: string[]): Promise<Map<string, HealthState>> {
+    return this.health.getStates(healthCheckIds);
+  }
+
+  async listHealthOverrides(): Promise<Map<string, HealthOverrideRecord>> {
+    return this.health.listOverrides();
+  }
+
+  async recordHealthObservation(
+    healthCheckId: string,
+    observation: HealthObservationRecord,
+    checker: boolean | null,
+  ): Promise<HealthWriteResult> {
+    return this.health.recordObservation(healthCheckId, observation, checker);
+  }
+
+  async listHealthObservations(
+    healthCheckId: string,
+    limit = 20,
+  ): Promise<HealthObservationRecord[]> {
+    return this.health.observations(healthCheckId, limit);
+  }
+
+  async listHealthTransitions(
+    opts: { healthCheckIds?: string[]; since?: string; limit?: number } = {},
+  ): Promise<HealthTransitionRecord[]> {
+    return this.health.transitions(opts);
+  }
+
+  async healthCheckReferences(
+    healthCheckIds?: string[],
+  ): Promise<Map<string, HealthCheckReference[]>> {
+    return this.health.references(healthCheckIds);
   }
 
   async getZoneSettings(zoneId: string): Promise<ZoneSettings | null> {
@@ -1092,13 +1169,6 @@ function prepareStatements(db: Database) {
     getChange: db.prepare<[string, string], ChangeRow & { planJson: string }>(
       `SELECT ${CHANGE_COLUMNS}, plan_json AS planJson FROM change_batches
         WHERE zone_id = ? AND id = ?`,
-    ),
-    health: db.prepare<[string], { id: string; healthy: number }>(
-      'SELECT id, healthy FROM health_checks WHERE id IN (SELECT value FROM json_each(?))',
-    ),
-    setHealth: db.prepare<[string, number, string]>(
-      `INSERT INTO health_checks (id, healthy, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET healthy = excluded.healthy, updated_at = excluded.updated_at`,
     ),
     requireApproval: db
       .prepare<[string], number>('SELECT require_approval FROM zone_settings WHERE zone_id = ?')
