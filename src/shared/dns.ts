@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_TYPES } from '../engine/types';
+import { TestDnsAnswerQuerySchema } from './routing';
 
 /**
  * Wire shapes of the DNS endpoint as the JSON API shows it: GET /api/dns (where the
@@ -38,37 +38,13 @@ export const DnsStatusSchema = z
   })
   .meta({ id: 'DnsStatus' });
 
-const RECORD_TYPE_SET: ReadonlySet<string> = new Set(RECORD_TYPES);
-
-export const DnsQueryRequestSchema = z
-  .strictObject({
-    recordname: z
-      .string({ error: 'recordname is required: the name to ask for' })
-      .trim()
-      .min(1, { error: 'recordname is required: the name to ask for' })
-      .max(1024)
-      .describe('The name to ask for, e.g. app.example.com (trailing dot optional).'),
-    recordtype: z
-      .string({ error: 'recordtype is required, e.g. A' })
-      .trim()
-      .toUpperCase()
-      .refine((t) => RECORD_TYPE_SET.has(t), {
-        error: (iss) =>
-          `"${String(iss.input)}" is not a record type; use one of ${RECORD_TYPES.join(', ')}`,
-      })
-      .describe(`Record type: ${RECORD_TYPES.join(', ')}.`),
-    edns0clientsubnetip: z
-      .string()
-      .max(64)
-      .optional()
-      .describe('Client subnet address, sent as an EDNS Client Subnet option (host bits zeroed).'),
-    edns0clientsubnetmask: z
-      .string()
-      .max(8)
-      .optional()
-      .describe('Client subnet prefix length; default 24 (IPv4) / 64 (IPv6).'),
-  })
-  .meta({ id: 'DnsQueryRequest' });
+/** The same question as TestDNSAnswer's (one schema, one set of messages), sent to the server. */
+export const DnsQueryRequestSchema = TestDnsAnswerQuerySchema.pick({
+  recordname: true,
+  recordtype: true,
+  edns0clientsubnetip: true,
+  edns0clientsubnetmask: true,
+}).meta({ id: 'DnsQueryRequest' });
 
 export const DnsAnswerRecordSchema = z.object({
   name: z.string(),
