@@ -180,11 +180,21 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   let stopped = false;
   const refreshMs = opts.refreshMs ?? 100;
   let timer: NodeJS.Timeout | null = null;
+  // A refresh that keeps failing (storage gone away) is reported once a minute, not 10 times a
+  // second; the tables in service stay as they were.
+  let lastReport = { message: '', at: 0 };
+  const reportRefreshError = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const now = Date.now();
+    if (message === lastReport.message && now - lastReport.at < 60_000) return;
+    lastReport = { message, at: now };
+    onError(err);
+  };
   const loop = () => {
     if (stopped) return;
     catalog
       .refresh()
-      .catch(onError)
+      .catch(reportRefreshError)
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, refreshMs);
       });
