@@ -2,12 +2,15 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { displayName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
+import type { HealthCheckReference } from '../../shared/health';
 import { PROPOSAL_STATUSES, type ProposalStatus } from '../../shared/proposals';
 import type { ZoneSummary } from '../../shared/zones';
 import { EmptyState, Skeleton } from '../components/states';
+import type { TimelineItem } from '../features/history/components/history-panel';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
+import type { RecordHealth } from '../features/records/components/record-table';
 import { RecordsPanel } from '../features/records/components/records-panel';
-import { canChangeSettings, type Viewer } from '../lib/permissions';
+import { canChangeSettings, canEditHealthChecks, type Viewer } from '../lib/permissions';
 import { dnsClientForPreview } from './preview-dns';
 
 // Tabs other than Records load on first use, keeping the first screen's JavaScript small.
@@ -34,6 +37,11 @@ const ZoneSettingsControl = lazy(() =>
   })),
 );
 const CompareMaps = lazy(() => import('./compare-maps').then((m) => ({ default: m.CompareMaps })));
+const HealthChecksPanel = lazy(() =>
+  import('../features/health/components/health-checks-panel').then((m) => ({
+    default: m.HealthChecksPanel,
+  })),
+);
 const HistoryPanel = lazy(() =>
   import('../features/history/components/history-panel').then((m) => ({
     default: m.HistoryPanel,
@@ -66,6 +74,14 @@ export interface TabContext {
   selectProposal: (pid: string, opts?: { replace?: boolean }) => void;
   reviewStatus: string | null;
   setReviewStatus: (status: string | null) => void;
+  /** Live health per health check id, for the records table. */
+  healthOf: (healthCheckId: string) => RecordHealth | undefined;
+  /** Unhealthy checks this zone's records use (undefined while loading). */
+  unhealthyCount: number | undefined;
+  /** Health outages to show between the batches in History. */
+  healthTimeline: readonly TimelineItem[];
+  /** Show a record set a health check is used by. */
+  showHealthReference: (ref: HealthCheckReference) => void;
 }
 
 export interface AppTab {
@@ -103,7 +119,27 @@ export const APP_TABS: readonly AppTab[] = [
         onEdit={ctx.openEdit}
         onImport={() => ctx.selectTab('import-export')}
         onProposed={(pid) => ctx.selectProposal(pid)}
+        healthOf={ctx.healthOf}
       />
+    ),
+  },
+  {
+    id: 'health',
+    label: 'Health checks',
+    badge: (ctx) =>
+      ctx.unhealthyCount ? (
+        <span className="tab-badge-danger" title="Unhealthy checks used by this zone">
+          {ctx.unhealthyCount} down
+        </span>
+      ) : undefined,
+    render: (ctx) => (
+      <Lazy>
+        <HealthChecksPanel
+          zoneId={ctx.zone.id}
+          permission={canEditHealthChecks(ctx.viewer)}
+          onSelectRecord={ctx.showHealthReference}
+        />
+      </Lazy>
     ),
   },
   {
@@ -200,6 +236,7 @@ export const APP_TABS: readonly AppTab[] = [
           zoneName={ctx.zone.name}
           viewer={ctx.viewer}
           onProposed={(pid) => ctx.selectProposal(pid)}
+          timeline={ctx.healthTimeline}
         />
       </Lazy>
     ),

@@ -1,8 +1,19 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { displayName, normalizeName } from '../../engine/names';
 import type { ResourceRecordSet } from '../../engine/types';
+import type { ComboboxOption } from '../components/combobox';
 import { EmptyState, ErrorState, Skeleton } from '../components/states';
 import { Tabs } from '../components/tabs';
+import { useHealthChecks, useHealthTransitions } from '../features/health/api/health-checks';
+import { useZoneEvents } from '../features/health/api/use-zone-events';
+import { HealthBadge } from '../features/health/components/health-badge';
+import { HealthOutageEntry } from '../features/health/components/health-outage-entry';
+import { WhatIfPanel } from '../features/health/components/what-if-panel';
+import { healthView, targetText } from '../features/health/lib/health-view';
+import { type Outage, pairOutages } from '../features/health/lib/outages';
+import { useNow } from '../features/health/lib/use-now';
+import { withFailures } from '../features/health/lib/what-if';
+import type { TimelineItem } from '../features/history/components/history-panel';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
 import { RecordNameList } from '../features/records/components/record-name-list';
@@ -17,6 +28,9 @@ import { AppFooter, AppHeader } from './app-chrome';
 import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
 import { hasPreviewQuery, useAppLocation } from './use-app-location';
+
+// History's "catchment meanwhile" maps load when first opened.
+const CompareMaps = lazy(() => import('./compare-maps').then((m) => ({ default: m.CompareMaps })));
 
 // The sign-in dialog loads when first asked for.
 const SignInDialog = lazy(() =>
@@ -109,12 +123,77 @@ export function App() {
     location.preview,
   );
   const routing = answer.data?.Routing;
-  const health = useMemo(() => {
-    if (!routing) return undefined;
+
+  // Live health: pushed by the zone's event stream, which refreshes these queries.
+  const stream = useZoneEvents(zone?.id ?? null);
+  const healthChecks = useHealthChecks(stream);
+  const transitions = useHealthTransitions(zone?.id ?? '', stream);
+  const now = useNow(15_000);
+  const healthById = useMemo(
+    () => new Map((healthChecks.data ?? []).map((e) => [e.id, e])),
+    [healthChecks.data],
+  );
+  const failed = useMemo(() => location.preview.unhealthy ?? [], [location.preview.unhealthy]);
+  /** The real status by SetIdentifier: the health check's, else what the answer saw. */
+  const realHealth = useMemo(() => {
     const out: Record<string, boolean> = {};
-    for (const c of routing.candidates) out[c.setIdentifier] = c.healthy;
+    for (const r of latencySets) {
+      const id = r.SetIdentifier ?? '';
+      const entry = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
+      if (entry) out[id] = entry.healthy;
+      else {
+        const c = routing?.candidates.find((x) => x.setIdentifier === id);
+        if (c && !failed.includes(id)) out[id] = c.healthy;
+      }
+    }
     return out;
-  }, [routing]);
+  }, [latencySets, healthById, routing, failed]);
+  const health = useMemo(
+    () => (failed.length ? withFailures(realHealth, failed) : realHealth),
+    [realHealth, failed],
+  );
+  const [whatIfOpen, setWhatIfOpen] = useState(false);
+  const showWhatIf = (whatIfOpen || failed.length > 0) && latencySets.length > 0;
+  const setFailed = useCallback(
+    (list: string[]) =>
+      setPreview(
+        { ...location.preview, unhealthy: list.length ? list : undefined },
+        { replace: true },
+      ),
+    [setPreview, location.preview],
+  );
+
+  const healthOf = useCallback(
+    (id: string) => {
+      const entry = healthById.get(id);
+      if (!entry) return undefined;
+      const view = healthView(entry.Status, now);
+      return { node: <HealthBadge view={view} detail />, text: `${view.label} ${view.tone}` };
+    },
+    [healthById, now],
+  );
+  const healthCheckOptions = useMemo<ComboboxOption[]>(
+    () =>
+      (healthChecks.data ?? []).flatMap((e) =>
+        e.HealthCheck
+          ? [
+              {
+                value: e.id,
+                label: e.HealthCheck.Name,
+                detail: `${e.HealthCheck.HealthCheckConfig.Type} ${targetText(e.HealthCheck.HealthCheckConfig)} · ${healthView(e.Status, now).label}`,
+                keywords: e.id,
+              },
+            ]
+          : [],
+      ),
+    [healthChecks.data, now],
+  );
+  const unhealthyCount = useMemo(() => {
+    if (!healthChecks.data || !zone) return undefined;
+    return healthChecks.data.filter(
+      (e) => !e.healthy && e.records.some((r) => r.zoneId === zone.id),
+    ).length;
+  }, [healthChecks.data, zone]);
 
   // The tab title says what this window shows, for operators with several open.
   useEffect(() => {
@@ -223,6 +302,23 @@ export function App() {
     );
   }
 
+  const nowIso = new Date(now).toISOString();
+  const healthTimeline: TimelineItem[] = pairOutages(transitions.data ?? []).map((o) => ({
+    key: `health|${o.key}`,
+    at: o.at,
+    node: (
+      <HealthOutageEntry
+        outage={o}
+        nowIso={nowIso}
+        renderCatchment={
+          records.data
+            ? (out) => <OutageCatchment outage={out} records={records.data} />
+            : undefined
+        }
+      />
+    ),
+  }));
+
   const ctx: TabContext = {
     zone,
     records,
@@ -240,6 +336,17 @@ export function App() {
     selectProposal,
     reviewStatus: location.reviewStatus,
     setReviewStatus,
+    healthOf,
+    unhealthyCount,
+    healthTimeline,
+    showHealthReference: (ref) => {
+      if (ref.zoneId !== zone.id) {
+        selectZone(ref.zoneId);
+        return;
+      }
+      selectName(displayName(ref.name), ref.type);
+      selectTab('records');
+    },
   };
   const activeTab = APP_TABS.find((t) => t.id === tab) ?? APP_TABS[0];
 
@@ -289,9 +396,54 @@ export function App() {
               )
             }
             onRecordClick={(r) => {
+              if (showWhatIf) {
+                const id = r.SetIdentifier ?? '';
+                setFailed(failed.includes(id) ? failed.filter((f) => f !== id) : [...failed, id]);
+                return;
+              }
               selectTab('records');
               openEdit(r);
             }}
+            baseline={
+              showWhatIf && failed.length ? { records: latencySets, health: realHealth } : null
+            }
+            simulated={failed}
+            captionActions={
+              latencySets.length > 0 && (
+                <button
+                  type="button"
+                  className="button button-small"
+                  aria-pressed={showWhatIf}
+                  title="Pick regions to fail and see who would move"
+                  onClick={() => {
+                    if (showWhatIf) {
+                      setWhatIfOpen(false);
+                      setFailed([]);
+                    } else setWhatIfOpen(true);
+                  }}
+                >
+                  What if…
+                </button>
+              )
+            }
+            footer={
+              showWhatIf && (
+                <WhatIfPanel
+                  records={latencySets}
+                  real={realHealth}
+                  statusOf={(r) => {
+                    const e = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
+                    return e ? healthView(e.Status, now) : undefined;
+                  }}
+                  failed={failed}
+                  onChange={setFailed}
+                  onClose={() => {
+                    setWhatIfOpen(false);
+                    setFailed([]);
+                  }}
+                />
+              )
+            }
           />
           <div id="main-tabs" className="main-tabs">
             <Tabs
@@ -326,10 +478,38 @@ export function App() {
             defaults={form.defaults}
             onClose={() => setForm(null)}
             onSaved={selectRecord}
+            healthCheckOptions={healthChecks.data ? healthCheckOptions : undefined}
           />
         </Suspense>
       )}
     </Shell>
+  );
+}
+
+/** The catchment of the outage's name before and while its check was down (today's records). */
+function OutageCatchment({ outage, records }: { outage: Outage; records: ResourceRecordSet[] }) {
+  const ref = outage.records[0];
+  if (!ref) return null;
+  const name = safeNormalize(ref.name);
+  if (!name) return null;
+  const sets = latencySetsOf(records, name, ref.type);
+  const down: Record<string, boolean> = {};
+  for (const r of outage.records) {
+    if (r.setIdentifier !== undefined && safeNormalize(r.name) === name && r.type === ref.type)
+      down[r.setIdentifier] = false;
+  }
+  if (!sets.length) return <p className="muted">{displayName(name)} has no latency records now.</p>;
+  return (
+    <Suspense fallback={<Skeleton rows={4} label="Loading maps" />}>
+      <CompareMaps
+        name={name}
+        type={ref.type}
+        before={sets}
+        after={sets}
+        afterHealth={down}
+        titles={['Healthy', 'While down']}
+      />
+    </Suspense>
   );
 }
 

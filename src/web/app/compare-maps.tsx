@@ -10,17 +10,26 @@ export interface CompareMapsProps {
   type: string;
   before: ResourceRecordSet[];
   after: ResourceRecordSet[];
+  /** Health by SetIdentifier on each side (e.g. an outage: after = the failed record down). */
+  beforeHealth?: Record<string, boolean>;
+  afterHealth?: Record<string, boolean>;
+  /** Pane titles (default Before / After). */
+  titles?: [string, string];
 }
 
 function Pane({
   title,
   records,
   baseline,
+  health,
+  baselineHealth,
 }: {
   title: string;
   records: ResourceRecordSet[];
   /** Compare mode: places routed differently than with these records stand out. */
   baseline?: ResourceRecordSet[];
+  health?: Record<string, boolean>;
+  baselineHealth?: Record<string, boolean>;
 }) {
   return (
     <figure className="compare-pane">
@@ -33,7 +42,14 @@ function Pane({
         </span>
       </figcaption>
       <div className="compare-frame">
-        <LazyAtlasMap regions={regions} records={records} baselineRecords={baseline} catchment />
+        <LazyAtlasMap
+          regions={regions}
+          records={records}
+          health={health}
+          baselineRecords={baseline}
+          baselineHealth={baselineHealth}
+          catchment
+        />
       </div>
     </figure>
   );
@@ -44,14 +60,22 @@ function Pane({
  * places whose region changes are hatched (new and old region's colours) and outlined, the rest
  * faded.
  */
-export function CompareMaps({ name, type, before, after }: CompareMapsProps) {
+export function CompareMaps(props: CompareMapsProps) {
+  const { name, type, before, after, beforeHealth, afterHealth } = props;
+  const [beforeTitle, afterTitle] = props.titles ?? ['Before', 'After'];
   return (
     <section
       className="compare-maps"
-      aria-label={`Catchment of ${displayName(name)} ${type} before and after`}
+      aria-label={`Catchment of ${displayName(name)} ${type} ${beforeTitle.toLowerCase()} and ${afterTitle.toLowerCase()}`}
     >
-      <Pane title="Before" records={before} />
-      <Pane title="After" records={after} baseline={before} />
+      <Pane title={beforeTitle} records={before} health={beforeHealth} />
+      <Pane
+        title={afterTitle}
+        records={after}
+        health={afterHealth}
+        baseline={before}
+        baselineHealth={beforeHealth}
+      />
     </section>
   );
 }

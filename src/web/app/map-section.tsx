@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
 import type { ResourceRecordSet } from '../../engine/types';
@@ -14,6 +14,17 @@ export interface MapSectionProps {
   onCatchmentChange: (on: boolean) => void;
   onMapClick: (p: { lat: number; lon: number }) => void;
   onRecordClick: (r: ResourceRecordSet) => void;
+  /**
+   * A what-if beside the real status: the map then shows `health` (real plus picked failures)
+   * against this baseline (the real status), with the places that change region hatched.
+   */
+  baseline?: { records: ResourceRecordSet[]; health: Record<string, boolean> } | null;
+  /** Set ids down only in the what-if (their markers say so). */
+  simulated?: readonly string[];
+  /** Controls in the caption (e.g. the what-if switch). */
+  captionActions?: ReactNode;
+  /** Under the map (e.g. the what-if panel). */
+  footer?: ReactNode;
 }
 
 const regions = [...REGIONS];
@@ -52,6 +63,7 @@ export function MapSection(props: MapSectionProps) {
           </span>
         )}
         <span className="toolbar-spacer" />
+        {props.captionActions}
         <label className="checkbox" htmlFor={catchmentId}>
           <input
             id={catchmentId}
@@ -70,10 +82,14 @@ export function MapSection(props: MapSectionProps) {
           client={props.client}
           chosenRegion={props.chosenRegion}
           catchment={props.catchment}
+          baselineRecords={props.baseline?.records ?? null}
+          baselineHealth={props.baseline?.health}
+          simulated={props.simulated}
           onMapClick={props.onMapClick}
           onRecordClick={props.onRecordClick}
         />
       </div>
+      {props.footer}
     </section>
   );
 }

@@ -43,6 +43,11 @@ export function canPropose(viewer: Viewer): Permission {
   return needRole(viewer, 'editor', 'propose changes') ?? ALLOWED;
 }
 
+/** Create, change or delete health checks, and force their status (maintenance). */
+export function canEditHealthChecks(viewer: Viewer): Permission {
+  return needRole(viewer, 'editor', 'change health checks') ?? ALLOWED;
+}
+
 export interface ProposalFacts {
   author: string;
   status: ProposalStatus;

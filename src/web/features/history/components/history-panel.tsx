@@ -1,5 +1,5 @@
 import './history.css';
-import { useId, useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import type { AppliedChange } from '../../../../shared/rrset';
 import { ConfirmDialog } from '../../../components/dialog';
 import { ImpactSummary } from '../../../components/impact-summary';
@@ -19,10 +19,28 @@ export interface HistoryPanelProps {
   viewer: Viewer;
   /** Show a proposal in Review (a rollback just proposed, or the one a batch came from). */
   onProposed: (pid: string) => void;
+  /**
+   * Other events to show between the batches by time (the app composes health transitions
+   * here); each renders its own `<li>`.
+   */
+  timeline?: readonly TimelineItem[];
+}
+
+export interface TimelineItem {
+  key: string;
+  /** ISO-8601. */
+  at: string;
+  node: ReactNode;
 }
 
 /** The History tab: every applied batch, newest first; expand one for its diff, impact, rollback. */
-export function HistoryPanel({ zoneId, zoneName, viewer, onProposed }: HistoryPanelProps) {
+export function HistoryPanel({
+  zoneId,
+  zoneName,
+  viewer,
+  onProposed,
+  timeline = [],
+}: HistoryPanelProps) {
   const changes = useChanges(zoneId);
   const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   const rows = useMemo(
@@ -39,7 +57,7 @@ export function HistoryPanel({ zoneId, zoneName, viewer, onProposed }: HistoryPa
         onRetry={() => void changes.refetch()}
       />
     );
-  if (changes.data.length === 0)
+  if (changes.data.length === 0 && timeline.length === 0)
     return (
       <EmptyState title={`Nothing applied to ${zoneName} yet`}>
         Every batch applied to the zone (a save, an import, an applied proposal, a rollback) is
@@ -58,27 +76,56 @@ export function HistoryPanel({ zoneId, zoneName, viewer, onProposed }: HistoryPa
   return (
     <div className="history">
       <p className="muted history-intro">
-        {changes.data.length} applied {changes.data.length === 1 ? 'batch' : 'batches'}, newest
-        first
+        {changes.data.length} applied {changes.data.length === 1 ? 'batch' : 'batches'}
+        {timeline.length > 0
+          ? ` and ${timeline.length} health ${timeline.length === 1 ? 'outage' : 'outages'}`
+          : ''}
+        , newest first
         {changes.data.length >= HISTORY_LIMIT ? ` (the latest ${HISTORY_LIMIT})` : ''}. Audit
         entries cannot be edited or deleted.
       </p>
       <ol className="history-list" aria-label="Applied changes">
-        {changes.data.map((c, i) => (
-          <HistoryEntry
-            key={c.Id}
-            change={c}
-            rows={rows[i] ?? []}
-            expanded={open.has(c.Id)}
-            onToggle={() => toggle(c.Id)}
-            zoneId={zoneId}
-            viewer={viewer}
-            onProposed={onProposed}
-          />
-        ))}
+        {interleave(changes.data, timeline).map((item) =>
+          'node' in item ? (
+            <FragmentWithKey key={item.key}>{item.node}</FragmentWithKey>
+          ) : (
+            <HistoryEntry
+              key={item.change.Id}
+              change={item.change}
+              rows={rows[item.index] ?? []}
+              expanded={open.has(item.change.Id)}
+              onToggle={() => toggle(item.change.Id)}
+              zoneId={zoneId}
+              viewer={viewer}
+              onProposed={onProposed}
+            />
+          ),
+        )}
       </ol>
     </div>
   );
+}
+
+function FragmentWithKey({ children }: { children: ReactNode }) {
+  return <>{children}</>;
+}
+
+/** Batches (newest first) and other events merged by time, newest first. */
+function interleave(
+  changes: readonly AppliedChange[],
+  timeline: readonly TimelineItem[],
+): ({ change: AppliedChange; index: number } | TimelineItem)[] {
+  const extras = [...timeline].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const out: ({ change: AppliedChange; index: number } | TimelineItem)[] = [];
+  let e = 0;
+  changes.forEach((change, index) => {
+    const t = Date.parse(change.SubmittedAt);
+    while (e < extras.length && Date.parse(extras[e]?.at ?? '') >= t)
+      out.push(extras[e++] as TimelineItem);
+    out.push({ change, index });
+  });
+  while (e < extras.length) out.push(extras[e++] as TimelineItem);
+  return out;
 }
 
 function HistoryEntry({

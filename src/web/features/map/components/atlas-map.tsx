@@ -33,6 +33,10 @@ export interface AtlasMapProps {
    * with every place whose region changes hatched and outlined, and the rest faded.
    */
   baselineRecords?: ResourceRecordSet[] | null;
+  /** Health of the baseline records (by SetIdentifier), e.g. the real status beside a what-if. */
+  baselineHealth?: Record<string, boolean>;
+  /** Set ids that are down only in a what-if: their markers say so. */
+  simulated?: readonly string[];
   onMapClick?: (p: { lat: number; lon: number }) => void;
   onRecordClick?: (r: ResourceRecordSet) => void;
 }
@@ -61,6 +65,7 @@ function layoutKey(records: readonly ResourceRecordSet[], health?: Record<string
  */
 export default function AtlasMap(props: AtlasMapProps) {
   const { regions, records, health, client, chosenRegion, catchment, baselineRecords } = props;
+  const { baselineHealth, simulated } = props;
   const containerRef = useRef<HTMLElement>(null);
   const [view, setView] = useState<AtlasMapView | null>(null);
   const [ready, setReady] = useState(false);
@@ -108,8 +113,13 @@ export default function AtlasMap(props: AtlasMapProps) {
   useEffect(() => view?.setTheme(theme), [view, theme]);
 
   const key = layoutKey(records, health);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for records + health
-  const markers = useMemo(() => recordMarkers(records, regions, health), [key, regions]);
+  const simulatedKey = simulated?.join('\n') ?? '';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the keys stand for records, health, simulated
+  const markers = useMemo(() => {
+    const list = recordMarkers(records, regions, health);
+    if (!simulated?.length) return list;
+    return list.map((m) => (simulated.includes(m.setIdentifier) ? { ...m, simulated: true } : m));
+  }, [key, regions, simulatedKey]);
   useEffect(() => {
     if (!view) return;
     view.setMarkers(markers, chosenRegion ?? null);
@@ -140,10 +150,13 @@ export default function AtlasMap(props: AtlasMapProps) {
     () => (catchment ? buildCatchment(records, health) : null),
     [key, catchment],
   );
-  const baseKey = baselineRecords ? layoutKey(baselineRecords) : null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `baseKey` stands for baselineRecords
+  const baseKey = baselineRecords ? layoutKey(baselineRecords, baselineHealth) : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `baseKey` stands for baselineRecords + baselineHealth
   const comparison = useMemo(
-    () => (catchment && baselineRecords ? compareWith(model, baselineRecords, theme) : null),
+    () =>
+      catchment && baselineRecords
+        ? compareWith(model, baselineRecords, theme, baselineHealth)
+        : null,
     [model, baseKey, catchment, theme],
   );
   useEffect(() => {
@@ -215,8 +228,9 @@ function compareWith(
   after: CatchmentModel | null,
   baselineRecords: readonly ResourceRecordSet[],
   theme: string,
+  baselineHealth?: Readonly<Record<string, boolean>>,
 ): Comparison | null {
-  const before = buildCatchment(baselineRecords);
+  const before = buildCatchment(baselineRecords, baselineHealth);
   if (!after && !before) return null;
   const size = (after ?? before)?.grid ?? null;
   if (!size) return null;

@@ -560,11 +560,13 @@ function currentTheme(el: HTMLElement): MapTheme {
 function fillMarker(entry: MarkerEntry, data: RecordMarker, chosen: boolean): void {
   const { el, label } = entry;
   el.setAttribute('aria-label', data.ariaLabel);
+  const down = data.simulated ? ' — fails in the what-if' : ' — unhealthy';
   el.title = `${data.region} (${data.regionName}) — ${data.setIdentifier}: ${data.values.join(', ')}${
-    data.healthy ? '' : ' — unhealthy'
+    data.healthy ? '' : down
   }`;
   el.style.setProperty('--region-color', data.color);
   el.classList.toggle('is-unhealthy', !data.healthy);
+  el.classList.toggle('is-simulated', !data.healthy && data.simulated === true);
   el.classList.toggle('is-chosen', chosen);
   el.dataset.region = data.region;
   const region = document.createElement('span');
@@ -581,7 +583,7 @@ function fillMarker(entry: MarkerEntry, data: RecordMarker, chosen: boolean): vo
   if (!data.healthy) {
     const bad = document.createElement('span');
     bad.className = 'atlas-marker-health';
-    bad.textContent = 'unhealthy';
+    bad.textContent = data.simulated ? 'what if: down' : 'unhealthy';
     parts.push(bad);
   }
   label.replaceChildren(...parts);

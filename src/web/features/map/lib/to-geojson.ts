@@ -48,6 +48,8 @@ export interface RecordMarker {
   /** Answer values: ResourceRecords values, or the alias target's DNS name. */
   values: string[];
   healthy: boolean;
+  /** Down only in a what-if (the operator picked it to fail), not in reality. */
+  simulated?: boolean;
   lat: number;
   lon: number;
   color: string;

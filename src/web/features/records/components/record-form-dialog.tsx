@@ -40,6 +40,11 @@ export interface RecordFormDialogProps {
   onClose: () => void;
   /** After the server accepted the change; gets the saved record. */
   onSaved?: (r: ResourceRecordSet) => void;
+  /**
+   * Existing health checks to pick from (composed by the app from the health feature); the
+   * field is a free text id without them.
+   */
+  healthCheckOptions?: readonly ComboboxOption[];
 }
 
 const FIELD_LABELS: Record<RecordFormField, string> = {
@@ -335,21 +340,48 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
               help="One latency record per region for this name and type"
             />
           </div>
-          <Field
-            label="Health check ID (optional)"
-            f="healthCheckId"
-            id={id}
-            errors={shown('healthCheckId')}
-          >
-            <input
-              {...fieldProps('healthCheckId')}
-              className="input mono"
-              value={values.healthCheckId}
-              placeholder="4a7b0c1e-5f2d-4e8a-9b3c-0d1e2f3a4b5c"
-              spellCheck={false}
-              onChange={(e) => set('healthCheckId', e.target.value)}
-            />
-          </Field>
+          {props.healthCheckOptions ? (
+            <div className="field">
+              <Combobox
+                id={id('healthCheckId')}
+                label="Health check (optional)"
+                options={withCurrent(props.healthCheckOptions, values.healthCheckId)}
+                value={values.healthCheckId}
+                onChange={(v) => set('healthCheckId', v)}
+                onBlur={() => touch('healthCheckId')}
+                placeholder="None: always healthy"
+                invalid={shown('healthCheckId').length > 0}
+                describedBy={
+                  shown('healthCheckId').length
+                    ? id('healthCheckId-error')
+                    : id('healthCheckId-help')
+                }
+                format={(o) => (o.value === '' ? '' : `${o.label} — ${o.value}`)}
+              />
+              <FieldMessages
+                f="healthCheckId"
+                id={id}
+                errors={shown('healthCheckId')}
+                help="While it is unhealthy, users go to the next-best region"
+              />
+            </div>
+          ) : (
+            <Field
+              label="Health check ID (optional)"
+              f="healthCheckId"
+              id={id}
+              errors={shown('healthCheckId')}
+            >
+              <input
+                {...fieldProps('healthCheckId')}
+                className="input mono"
+                value={values.healthCheckId}
+                placeholder="4a7b0c1e-5f2d-4e8a-9b3c-0d1e2f3a4b5c"
+                spellCheck={false}
+                onChange={(e) => set('healthCheckId', e.target.value)}
+              />
+            </Field>
+          )}
           <div className="field field-wide">
             <label className="checkbox">
               <input
@@ -479,6 +511,21 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
       </form>
     </Dialog>
   );
+}
+
+/** The options, plus "none" and the record's current id when no listed check has it. */
+function withCurrent(options: readonly ComboboxOption[], current: string): ComboboxOption[] {
+  const none: ComboboxOption = {
+    value: '',
+    label: 'None',
+    detail: 'no health check: always healthy',
+  };
+  const known = current === '' || options.some((o) => o.value === current);
+  return [
+    none,
+    ...options,
+    ...(known ? [] : [{ value: current, label: current, note: 'not a configured health check' }]),
+  ];
 }
 
 function FieldMessages({

@@ -9,7 +9,7 @@ import {
   useReactTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useId, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useId, useMemo, useRef, useState } from 'react';
 import { displayName, normalizeName, recordSetKey } from '../../../../engine/names';
 import { findRegion } from '../../../../engine/regions';
 import type { ResourceRecordSet } from '../../../../engine/types';
@@ -26,6 +26,16 @@ export interface RecordTableProps {
   actions?: React.ReactNode;
   /** Sets a draft touches (by recordSetKey), marked in their row. */
   marks?: ReadonlyMap<string, 'CREATE' | 'UPSERT' | 'DELETE'>;
+  /**
+   * Live health of a health check id (the app composes it from the health feature): what the
+   * Health check column shows, and words the filter matches (`unhealthy`, `override`).
+   */
+  healthOf?: (healthCheckId: string) => RecordHealth | undefined;
+}
+
+export interface RecordHealth {
+  node: ReactNode;
+  text: string;
 }
 
 /** Rendered row height, px: fixed so the virtualiser never measures (smooth at 10,000 rows). */
@@ -36,6 +46,7 @@ interface Row {
   name: string;
   search: string;
   values: string;
+  health: RecordHealth | undefined;
 }
 
 function valuesText(r: ResourceRecordSet): string {
@@ -61,7 +72,7 @@ const WIDTHS: Record<string, string> = {
   region: '200px',
   ttl: '64px',
   values: 'auto',
-  healthCheck: '13%',
+  healthCheck: '17%',
 };
 
 const columns: ColumnDef<Row>[] = [
@@ -99,6 +110,7 @@ export function RecordTable({
   onDelete,
   actions,
   marks,
+  healthOf,
 }: RecordTableProps) {
   const filterId = useId();
   const [sorting, setSorting] = useState<SortingState>([]);
@@ -116,6 +128,7 @@ export function RecordTable({
         const name = displayName(record.Name);
         const values = valuesText(record);
         const region = record.Region ? findRegion(record.Region) : undefined;
+        const health = record.HealthCheckId ? healthOf?.(record.HealthCheckId) : undefined;
         const search = [
           name,
           record.Type,
@@ -126,13 +139,14 @@ export function RecordTable({
           record.TTL,
           values,
           record.HealthCheckId,
+          health?.text,
         ]
           .filter((x) => x !== undefined)
           .join(' ')
           .toLowerCase();
-        return { record, name, values, search };
+        return { record, name, values, search, health };
       }),
-    [records],
+    [records, healthOf],
   );
 
   const table = useReactTable({
@@ -336,9 +350,15 @@ const RecordRow = memo(function RecordRow({
       <td className="mono cell-values" title={row.values}>
         {row.values}
       </td>
-      <td className="mono muted" title={r.HealthCheckId}>
-        {r.HealthCheckId ?? ''}
-      </td>
+      {row.health ? (
+        <td className="cell-health" title={`Health check ${r.HealthCheckId}`}>
+          {row.health.node}
+        </td>
+      ) : (
+        <td className="mono muted" title={r.HealthCheckId}>
+          {r.HealthCheckId ?? ''}
+        </td>
+      )}
       <td className="cell-actions">
         {onEdit && (
           <button

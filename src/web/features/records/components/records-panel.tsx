@@ -11,7 +11,7 @@ import { draftMarks, zoneWithDraft } from '../lib/draft';
 import { useDraft } from '../lib/draft-store';
 import { type SaveMode, saveModeFor } from '../lib/save-mode';
 import { DraftTray } from './draft-tray';
-import { RecordTable } from './record-table';
+import { type RecordHealth, RecordTable } from './record-table';
 
 export interface RecordsPanelProps {
   zoneId: string;
@@ -29,6 +29,8 @@ export interface RecordsPanelProps {
   onImport: () => void;
   /** A draft became proposal `pid` (the app shows it in Review). */
   onProposed: (pid: string) => void;
+  /** Live health per health check id, shown in the table (composed by the app). */
+  healthOf?: (healthCheckId: string) => RecordHealth | undefined;
 }
 
 /** The Records tab: table, toolbar, draft tray, delete confirmation, and the loading/empty/error states. */
@@ -140,6 +142,7 @@ export function RecordsPanel(props: RecordsPanelProps) {
         onDelete={readOnly ? undefined : setDeleting}
         marks={marks}
         actions={toolbar}
+        healthOf={props.healthOf}
       />
       {drafting && (
         <DraftTray
