@@ -481,9 +481,10 @@ describe('restart', () => {
         version: 1,
         serial: 2,
       });
-      expect((await call(second.base, 'GET', '/api/health-checks/hc-1')).body).toEqual({
+      expect((await call(second.base, 'GET', '/api/health-checks/hc-1')).body).toMatchObject({
         id: 'hc-1',
         healthy: false,
+        Status: { Status: 'Unhealthy', Source: 'override' },
       });
     } finally {
       await second.close();

@@ -12,6 +12,8 @@ import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
 import { registerAuth } from './auth/auth-hook';
 import { DomainFieldError } from './domain/errors';
+import { ServerEvents } from './domain/events';
+import { HealthService } from './domain/health-checks';
 import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
@@ -19,6 +21,7 @@ import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
 import { registerChangeRoutes } from './routes/change-routes';
 import { type DnsEndpoint, registerDnsRoutes } from './routes/dns-routes';
+import { registerEventRoutes } from './routes/event-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
@@ -51,6 +54,13 @@ export interface AppOptions {
   nameServers?: string[];
   /** How long /api/zones/:id/dns-query waits for each leg of its query, ms (tests); default 2 s. */
   dnsQueryTimeoutMs?: number;
+  /**
+   * The health-check service the routes write through (share it with the HealthChecker so its
+   * transitions reach /api/events); default: one over `repository`.
+   */
+  health?: HealthService;
+  /** Health checks may target private addresses (LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1); only without `health`. */
+  allowPrivateHealthTargets?: boolean;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -189,7 +199,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   registerChangeRoutes(app, { repository: options.repository, dns: options.dns ?? null });
   registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex);
-  registerHealthCheckRoutes(app, options.repository);
+  const health =
+    options.health ??
+    new HealthService(options.repository, {
+      allowPrivate: options.allowPrivateHealthTargets === true,
+    });
+  const events = new ServerEvents(options.repository, health);
+  app.addHook('onClose', async () => events.close());
+  registerHealthCheckRoutes(app, health);
+  registerEventRoutes(app, events, options.repository);
   registerProposalRoutes(app, { repository: options.repository, cities, dns: options.dns ?? null });
   registerAuditRoutes(app, options.repository);
   registerDnsRoutes(app, {

@@ -16,6 +16,8 @@ import {
 } from './auth/bootstrap-tokens';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
 import { type DnsWorkers, startDnsWorkers } from './dns/dns-workers';
+import { HealthChecker } from './domain/health-checker';
+import { HealthService } from './domain/health-checks';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
@@ -58,6 +60,18 @@ function digLine(host: string, port: number, name: string): string {
   return `dig @${target} -p ${port} +norec ${name} A${name.startsWith('app.') ? ' +subnet=81.2.69.0/24' : ''}`;
 }
 
+/** LATENCY_ATLAS_HEALTH_INTERVAL_MS: every check's interval, ms, instead of its RequestInterval. */
+function readHealthInterval(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 50 || ms > 3_600_000) {
+    throw new Error(
+      `LATENCY_ATLAS_HEALTH_INTERVAL_MS must be a whole number of ms from 50 to 3600000, got "${text}"`,
+    );
+  }
+  return ms;
+}
+
 function isTruthy(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
@@ -68,6 +82,8 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const noDemo = process.argv.includes('--no-demo') || isTruthy(process.env.LATENCY_ATLAS_NO_DEMO);
   const privateReads = isTruthy(process.env.LATENCY_ATLAS_PRIVATE);
+  const allowPrivateHealthTargets = isTruthy(process.env.LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE);
+  const healthIntervalMs = readHealthInterval(process.env.LATENCY_ATLAS_HEALTH_INTERVAL_MS);
   const dnsPort = readDnsPort(process.env.DNS_PORT);
   const dnsHost = process.env.DNS_HOST || host;
   const nameServers = process.env.DNS_NAMESERVERS?.trim()
@@ -136,11 +152,18 @@ async function main(): Promise<void> {
           servedVersion: (zoneId) => served.servedVersion(zoneId),
           nameservers: nameServers ?? ['ns1.<zone>', 'ns2.<zone>'],
         };
+  const health = new HealthService(repository, { allowPrivate: allowPrivateHealthTargets });
+  const checker = new HealthChecker({
+    health,
+    ...(healthIntervalMs !== undefined ? { intervalMs: healthIntervalMs } : {}),
+    onError: (err) => console.error('latency-atlas: health checker', err),
+  });
   const app = buildApp({
     repository,
     geo,
     zoneIndex,
     dns: dnsEndpoint,
+    health,
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),
@@ -153,6 +176,7 @@ async function main(): Promise<void> {
     closing = true;
     console.log(`latency-atlas: ${signal}, shutting down`);
     try {
+      await checker.stop();
       await app.close();
       await dns?.close();
       await repository.close();
@@ -166,6 +190,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   const address = await app.listen({ port, host });
+  await checker.start();
   console.log(`latency-atlas: ${geo.attribution}`);
   console.log(`latency-atlas listening on ${address} (API reference: ${address}/api/docs)`);
   if (dns) {
@@ -197,6 +222,7 @@ main().catch((err: unknown) => {
     err instanceof DatabaseUrlError ||
     err instanceof StartError ||
     (err instanceof Error && err.message.startsWith('DNS_')) ||
+    (err instanceof Error && err.message.startsWith('LATENCY_ATLAS_HEALTH')) ||
     err instanceof AdminTokenConfigError ||
     (err instanceof Error && err.message.startsWith('PORT'))
   ) {

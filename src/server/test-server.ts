@@ -7,6 +7,9 @@ import { buildApp } from './app';
 import { ensureAdminTokens } from './auth/bootstrap-tokens';
 import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
+import { HealthChecker } from './domain/health-checker';
+import { HealthService } from './domain/health-checks';
+import type { ProbeTimeouts } from './domain/health-probe';
 import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
 import { openRepository } from './storage/open-repository';
@@ -30,6 +33,10 @@ export interface TestServer {
   adminHeaders: Record<string, string>;
   /** The DNS server on a free loopback port, when started with `dns: true`. */
   dns: DnsServer | null;
+  /** The health-check service the routes write through. */
+  health: HealthService;
+  /** The checker, when started with `healthChecker: true`. */
+  checker: HealthChecker | null;
   /** Makes a token (as `npm run token -- create` does) and returns its secret. */
   createToken(name: string, role: Role): Promise<string>;
   /** Close app and repository (keeps the files). */
@@ -48,6 +55,14 @@ export async function startTestServer(
     dns?: boolean;
     /** How often the DNS server looks for changes, ms (default 100). */
     dnsRefreshMs?: number;
+    /** Run the health checker (default off: checks exist but are not probed). */
+    healthChecker?: boolean;
+    /** Health checks may target loopback and private addresses (default: refused). */
+    allowPrivateHealthTargets?: boolean;
+    /** Every check's interval, ms (LATENCY_ATLAS_HEALTH_INTERVAL_MS), for the checker. */
+    healthIntervalMs?: number;
+    /** The checker's probe timeouts, ms (default Route 53's 4 s / 2 s / 10 s). */
+    healthTimeouts?: Partial<ProbeTimeouts>;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -66,19 +81,32 @@ export async function startTestServer(
         ...(opts.dnsRefreshMs !== undefined ? { refreshMs: opts.dnsRefreshMs } : {}),
       })
     : null;
+  const health = new HealthService(repository, {
+    allowPrivate: opts.allowPrivateHealthTargets === true,
+  });
   const app = buildApp({
     repository,
     geo: loadGeo(),
     zoneIndex,
     dns,
+    health,
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
     ...(opts.privateReads ? { privateReads: true } : {}),
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const checker = opts.healthChecker
+    ? new HealthChecker({
+        health,
+        ...(opts.healthIntervalMs !== undefined ? { intervalMs: opts.healthIntervalMs } : {}),
+        ...(opts.healthTimeouts !== undefined ? { timeouts: opts.healthTimeouts } : {}),
+      })
+    : null;
+  await checker?.start();
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    await checker?.stop();
     await app.close();
     await dns?.close();
     await repository.close();
@@ -90,6 +118,8 @@ export async function startTestServer(
     dir,
     dbFile,
     dns,
+    health,
+    checker,
     adminHeaders: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     async createToken(name, role) {
       const secret = generateTokenSecret();

@@ -12,3 +12,15 @@ export class DomainFieldError extends Error {
     super(message);
   }
 }
+
+/** Several request fields are wrong at once; each `field` names one as the caller sent it. */
+export class DomainValidationError extends Error {
+  constructor(readonly details: { field: string; message: string }[]) {
+    const [first] = details;
+    super(
+      first
+        ? `${first.field}: ${first.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`
+        : 'the request is invalid',
+    );
+  }
+}

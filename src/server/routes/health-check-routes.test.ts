@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorSchema, fieldErrors } from '../../shared/errors';
-import { HealthCheckListResponseSchema, HealthCheckStatusSchema } from '../../shared/health';
+import { HealthCheckListEntrySchema, HealthCheckListResponseSchema } from '../../shared/health';
 import { call, startTestServer, type TestServer } from '../test-server';
 
 let s: TestServer;
@@ -41,12 +41,14 @@ afterAll(async () => {
 describe('/api/health-checks', () => {
   it('unknown ids are healthy; PUT stores a status that GET and the list report', async () => {
     expect(
-      HealthCheckStatusSchema.parse(
+      HealthCheckListEntrySchema.parse(
         (await call(s.base, 'GET', '/api/health-checks/never-seen')).body,
       ),
     ).toEqual({
       id: 'never-seen',
       healthy: true,
+      Status: { Status: 'Healthy', Since: null, Source: 'none' },
+      records: [],
     });
     const put = await call(
       s.base,
@@ -57,29 +59,46 @@ describe('/api/health-checks', () => {
     );
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ id: 'check-a', healthy: false });
-    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toMatchObject({
       id: 'check-a',
       healthy: false,
+      Status: { Status: 'Unhealthy', Source: 'override', Override: { By: 'admin-env' } },
     });
 
     const list = HealthCheckListResponseSchema.parse(
       (await call(s.base, 'GET', '/api/health-checks')).body,
     );
-    expect(list).toEqual([
+    expect(list).toMatchObject([
       {
         id: 'check-a',
         healthy: false,
-        records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'a' }],
+        records: [
+          {
+            zoneId: zone,
+            name: 'www.hc.example.',
+            type: 'A',
+            setIdentifier: 'a',
+            region: 'eu-west-1',
+          },
+        ],
       },
       {
         id: 'check-b',
         healthy: true,
-        records: [{ zoneId: zone, name: 'www.hc.example.', type: 'A', setIdentifier: 'b' }],
+        records: [
+          {
+            zoneId: zone,
+            name: 'www.hc.example.',
+            type: 'A',
+            setIdentifier: 'b',
+            region: 'us-east-1',
+          },
+        ],
       },
     ]);
 
     await call(s.base, 'PUT', '/api/health-checks/check-a', { healthy: true }, s.adminHeaders);
-    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toEqual({
+    expect((await call(s.base, 'GET', '/api/health-checks/check-a')).body).toMatchObject({
       id: 'check-a',
       healthy: true,
     });
@@ -88,7 +107,8 @@ describe('/api/health-checks', () => {
   it.each([
     [{ healthy: 'no' }, 'healthy'],
     [{}, 'healthy'],
-    [{ healthy: true, reason: 'x' }, 'reason'],
+    [{ healthy: true, reason: 5 }, 'reason'],
+    [{ healthy: true, why: 'x' }, 'why'],
     [[true], ''],
   ])('PUT %j → 400 naming %j, status unchanged', async (body, field) => {
     const res = await call(s.base, 'PUT', '/api/health-checks/check-b', body, s.adminHeaders);
@@ -96,7 +116,7 @@ describe('/api/health-checks', () => {
     const error = ApiErrorSchema.parse(res.body).error;
     expect(error.code).toBe('InvalidInput');
     expect(fieldErrors(error).map((d) => d.field)).toContain(field);
-    expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toEqual({
+    expect((await call(s.base, 'GET', '/api/health-checks/check-b')).body).toMatchObject({
       id: 'check-b',
       healthy: true,
     });

@@ -10,10 +10,18 @@ import {
   RegionListResponseSchema,
 } from '../../shared/geo';
 import {
+  CreateHealthCheckRequestSchema,
+  EventsQuerySchema,
+  HealthCheckListEntrySchema,
   HealthCheckListResponseSchema,
+  HealthCheckResponseSchema,
+  HealthCheckStatusResponseSchema,
   HealthCheckStatusSchema,
+  HealthTransitionListResponseSchema,
+  HealthTransitionQuerySchema,
   ServiceHealthResponseSchema,
   SetHealthRequestSchema,
+  UpdateHealthCheckRequestSchema,
 } from '../../shared/health';
 import { TestDnsAnswerQuerySchema, TestDnsAnswerResponseSchema } from '../../shared/routing';
 import {
@@ -266,24 +274,107 @@ export const ROUTE_DOCS: RouteDoc[] = [
     method: 'get',
     path: '/api/health-checks',
     tag: 'health checks',
-    summary: 'Health checks referenced by record sets, with their status',
+    summary: 'Health checks and every id a record set or an override names, with live status',
+    description:
+      'Configured checks first (oldest first), then other ids. Each entry: `id` and `healthy` (the effective status routing uses), the check (`HealthCheck`) when configured, `Status` (what decided it, since when, override, last observation) and the record sets naming it.',
     responses: {
-      200: { description: 'Status per HealthCheckId', schema: HealthCheckListResponseSchema },
+      200: { description: 'Every id', schema: HealthCheckListResponseSchema },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/health-checks',
+    tag: 'health checks',
+    summary: "Create a health check (Route 53's HealthCheckConfig)",
+    description:
+      'Defaults as Route 53: RequestInterval 30, FailureThreshold 3, Port 80/443, ResourcePath `/`. Loopback, private, link-local, CGNAT, multicast and metadata addresses are refused (400 naming `HealthCheckConfig.IPAddress`) unless the server runs with LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1. Answers 201 with a `Location` header.',
+    access: 'editor',
+    body: CreateHealthCheckRequestSchema,
+    responses: {
+      201: { description: 'Created', schema: HealthCheckResponseSchema },
+      400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/health-checks/transitions',
+    tag: 'health checks',
+    summary: 'Changes of effective status, newest first (for History)',
+    query: HealthTransitionQuerySchema,
+    responses: {
+      200: { description: 'Transitions', schema: HealthTransitionListResponseSchema },
+      400: badInput,
     },
   },
   {
     method: 'get',
     path: '/api/health-checks/{id}',
     tag: 'health checks',
-    summary: 'Status of one health check (unknown ids are healthy)',
+    summary: 'One id: its check (when configured), status and the record sets naming it',
+    description: 'Any id: an id that is not configured and has no override is healthy.',
     params: HealthCheckParamsSchema,
-    responses: { 200: { description: 'Status', schema: HealthCheckStatusSchema }, 400: badInput },
+    responses: {
+      200: { description: 'The entry', schema: HealthCheckListEntrySchema },
+      400: badInput,
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api/health-checks/{id}',
+    tag: 'health checks',
+    summary: 'Update a health check (UpdateHealthCheck)',
+    description:
+      'Send the HealthCheckVersion you read and the fields to change (Type and RequestInterval cannot change); `ResetElements` clears FullyQualifiedDomainName, IPAddress, ResourcePath or ChildHealthChecks. 409 HealthCheckVersionMismatch when someone changed it since.',
+    access: 'editor',
+    params: HealthCheckParamsSchema,
+    body: UpdateHealthCheckRequestSchema,
+    responses: {
+      200: { description: 'Updated (version + 1)', schema: HealthCheckResponseSchema },
+      400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
+      404: error('NoSuchHealthCheck'),
+      409: error('HealthCheckVersionMismatch: `details` has expectedVersion and currentVersion.'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/health-checks/{id}',
+    tag: 'health checks',
+    summary: 'Delete a health check',
+    description:
+      '409 HealthCheckInUse while a record set or a CALCULATED check names it (`details.records`, `details.calculatedHealthChecks`). Its transitions stay in history.',
+    access: 'editor',
+    params: HealthCheckParamsSchema,
+    responses: {
+      204: { description: 'Deleted' },
+      400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
+      404: error('NoSuchHealthCheck'),
+      409: error('HealthCheckInUse'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/health-checks/{id}/status',
+    tag: 'health checks',
+    summary: 'Live status: since when, what decided it, the last 20 observations',
+    params: HealthCheckParamsSchema,
+    responses: {
+      200: { description: 'Status', schema: HealthCheckStatusResponseSchema },
+      400: badInput,
+    },
   },
   {
     method: 'put',
     path: '/api/health-checks/{id}',
     tag: 'health checks',
-    summary: 'Set the status of a health check (to preview a failover)',
+    summary: 'Override the status of any id (maintenance, failover previews)',
+    description:
+      'The override wins over the checker and Disabled until cleared with DELETE /api/health-checks/{id}/override; who and why are recorded and shown.',
     access: 'editor',
     params: HealthCheckParamsSchema,
     body: SetHealthRequestSchema,
@@ -292,6 +383,33 @@ export const ROUTE_DOCS: RouteDoc[] = [
       400: badInput,
       401: unauthorized,
       403: forbidden('editor'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/health-checks/{id}/override',
+    tag: 'health checks',
+    summary: 'Clear the manual override; the status then follows the checker again',
+    access: 'editor',
+    params: HealthCheckParamsSchema,
+    responses: {
+      200: { description: 'Status after clearing', schema: HealthCheckStatusResponseSchema },
+      400: badInput,
+      401: unauthorized,
+      403: forbidden('editor'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/events',
+    tag: 'health checks',
+    summary: 'Server-sent events: health status changes and zone versions',
+    description:
+      "`text/event-stream`. `event: health` with HealthEvent data on every change of effective status; `event: zone` with ZoneEvent data when a zone's version changes; a `: heartbeat` comment every 15 s. `zoneId` keeps that zone's events and the health events of checks its record sets name.",
+    query: EventsQuerySchema,
+    responses: {
+      200: { description: 'The event stream', contentType: 'text/event-stream' },
+      400: badInput,
     },
   },
   {
