@@ -222,15 +222,12 @@ test.describe('health checks', () => {
     }
   });
 
-  test('the editor names a bad field live and lands the server refusal at its field', async ({
-    page,
-    request,
-  }) => {
+  test('the editor names each bad field live, for the type chosen', async ({ page, request }) => {
     const zoneId = await demoZoneId(request);
     await openZone(page, zoneId, { tab: 'health' });
     await page.getByRole('button', { name: 'New health check' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'New health check' });
-    await dialog.getByLabel('Name').fill('bad port');
+    await dialog.getByLabel('Name', { exact: true }).fill('bad port');
     await dialog.getByLabel('IP address').fill('192.0.2.44');
     await dialog.getByLabel('Port').fill('70000');
     await dialog.getByLabel('Port').blur();
