@@ -49,6 +49,11 @@ export class DnsCatalog {
   refresh(): Promise<void> {
     const run = async () => {
       const changed = new Set(await this.index.sync());
+      // The index is shared (TestDNSAnswer loads zones into it too), so sync() may find a
+      // version already loaded by someone else: compare with what these tables serve.
+      for (const z of this.index.zones)
+        if (this.byId.get(z.id)?.version !== z.version) changed.add(z.id);
+      for (const id of this.byId.keys()) if (this.index.get(id) === undefined) changed.add(id);
       await this.readHealth(changed);
       if (changed.size === 0) return;
       // Zones with aliases into a changed zone answer from it: rebuild them too.
