@@ -61,6 +61,9 @@ export default defineConfig({
       DNS_PORT: String(E2E_DNS_PORT),
       // Writes need a token: the specs act as this admin (e2e/support.ts ADMIN_TOKEN).
       LATENCY_ATLAS_ADMIN_TOKEN: ADMIN_TOKEN,
+      // Health checks in the specs probe servers they start on loopback, every 500 ms.
+      LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE: '1',
+      LATENCY_ATLAS_HEALTH_INTERVAL_MS: '500',
     },
   },
 });
