@@ -4,7 +4,9 @@
  * (sqlite:./data/latency-atlas.db); `--no-demo` or LATENCY_ATLAS_NO_DEMO=1 skips the demo data;
  * LATENCY_ATLAS_PRIVATE=1 makes reads need a viewer token too; LATENCY_ATLAS_ADMIN_TOKEN=<secret>
  * makes that secret an admin token (`admin-env`), for automation and tests. On a database
- * without any token, a first admin token is made and printed once.
+ * without any token, a first admin token is made and printed once. The health checker runs
+ * here: LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1 lets it probe private addresses,
+ * LATENCY_ATLAS_HEALTH_INTERVAL_MS overrides every check's interval.
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
@@ -205,6 +207,11 @@ async function main(): Promise<void> {
     console.log('latency-atlas: DNS_PORT=off: not serving DNS');
   }
   if (privateReads) console.log('latency-atlas: LATENCY_ATLAS_PRIVATE=1: reads need a token too');
+  if (allowPrivateHealthTargets) {
+    console.log(
+      'latency-atlas: LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1: health checks may probe loopback and private addresses',
+    );
+  }
   // Last, so it is what the operator sees.
   if (tokens.firstAdmin) console.log(firstAdminBanner(tokens.firstAdmin));
 }
