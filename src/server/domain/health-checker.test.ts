@@ -41,10 +41,9 @@ let tcpPort = 0;
 let tcpServer: net.Server | null = null;
 function openTcp(port = 0): Promise<number> {
   return new Promise((resolve) => {
-    tcpServer = net.createServer((socket) => socket.end());
-    tcpServer.listen(port, '127.0.0.1', () =>
-      resolve((tcpServer?.address() as net.AddressInfo).port),
-    );
+    const server = net.createServer((socket) => socket.end());
+    tcpServer = server;
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
   });
 }
 function closeTcp(): Promise<void> {
