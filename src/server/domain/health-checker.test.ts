@@ -1,5 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CreateHealthCheckRequest, CreateHealthCheckRequestSchema } from '../../shared/health';
 import { openRepository } from '../storage/open-repository';
@@ -395,6 +401,71 @@ describe('HealthChecker', () => {
     }
     expect(timers).toEqual([]);
   });
+});
+
+/** A self-signed certificate for `origin.test` (openssl from Debian), or null without openssl. */
+function selfSigned(): { key: Buffer; cert: Buffer } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'latency-atlas-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=origin.test',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } catch {
+    return null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('HTTPS checks', () => {
+  const tls = selfSigned();
+  it.skipIf(tls === null)(
+    'do not validate the certificate; SNI and Host are the FQDN; string match over TLS',
+    async () => {
+      const seen: { host?: string; servername?: string | false | null }[] = [];
+      const server = https.createServer(tls ?? {}, (req, res) => {
+        seen.push({ host: req.headers.host, servername: (req.socket as TLSSocket).servername });
+        res.writeHead(200);
+        res.end('tls ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as net.AddressInfo).port;
+      try {
+        const check = await create({
+          Type: 'HTTPS_STR_MATCH',
+          IPAddress: '127.0.0.1',
+          FullyQualifiedDomainName: 'origin.test',
+          Port: port,
+          SearchString: 'tls ok',
+          FailureThreshold: 1,
+        });
+        await checker.start();
+        await until(async () => (await lastReason(check.id)) === 'OK 200');
+        expect(await healthy(check.id)).toBe(true);
+        expect(seen[0]).toEqual({ host: `origin.test:${port}`, servername: 'origin.test' });
+      } finally {
+        await checker.stop();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  );
 });
 
 describe('healthTargetRefusal', () => {
