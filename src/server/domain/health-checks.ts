@@ -330,22 +330,16 @@ export class HealthService {
     return out;
   }
 
-  /** Transitions newest first; `zoneId` keeps those of checks the zone's record sets name. */
+  /**
+   * Transitions newest first; `zoneId` keeps those of record sets in the zone (then or now).
+   */
   async transitions(opts: {
     zoneId?: string;
     since?: string;
     limit?: number;
   }): Promise<HealthTransition[]> {
-    let ids: string[] | undefined;
-    if (opts.zoneId !== undefined) {
-      const references = await this.repository.healthCheckReferences();
-      ids = [...references]
-        .filter(([, refs]) => refs.some((r) => r.zoneId === opts.zoneId))
-        .map(([id]) => id);
-      if (ids.length === 0) return [];
-    }
     const rows = await this.repository.listHealthTransitions({
-      ...(ids !== undefined ? { healthCheckIds: ids } : {}),
+      ...(opts.zoneId !== undefined ? { zoneId: opts.zoneId } : {}),
       ...(opts.since !== undefined ? { since: opts.since } : {}),
       limit: opts.limit ?? 100,
     });

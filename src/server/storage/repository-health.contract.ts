@@ -242,6 +242,9 @@ export function describeHealthStorageContract(
         await repo.listHealthTransitions({ since: at(3), healthCheckIds: [check.id] }),
       ).toEqual(transitions.filter((t) => t.at >= at(3)));
       expect(await repo.listHealthTransitions({ healthCheckIds: ['other'] })).toEqual([]);
+      // By zone: the records named then (and the check the zone names now).
+      expect(await repo.listHealthTransitions({ zoneId: zone.id })).toEqual(transitions);
+      expect(await repo.listHealthTransitions({ zoneId: 'ZOTHER' })).toEqual([]);
     });
 
     it('calculated: healthy while at least HealthThreshold children are', async () => {

@@ -482,9 +482,13 @@ export interface Repository {
   ): Promise<HealthWriteResult>;
   /** Newest first. */
   listHealthObservations(healthCheckId: string, limit?: number): Promise<HealthObservationRecord[]>;
-  /** Newest first; `healthCheckIds` filters, `since` (ISO) keeps those at or after it. */
+  /**
+   * Newest first; `healthCheckIds` filters, `since` (ISO) keeps those at or after it, `zoneId`
+   * keeps those whose record sets (then) were in the zone or whose check the zone names now.
+   */
   listHealthTransitions(opts?: {
     healthCheckIds?: string[];
+    zoneId?: string;
     since?: string;
     limit?: number;
   }): Promise<HealthTransitionRecord[]>;

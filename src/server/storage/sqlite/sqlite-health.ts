@@ -377,12 +377,14 @@ export class SqliteHealthStore {
 
   transitions(opts: {
     healthCheckIds?: string[];
+    zoneId?: string;
     since?: string;
     limit?: number;
   }): HealthTransitionRecord[] {
     return this.sql.transitions
       .all({
         ids: opts.healthCheckIds === undefined ? null : JSON.stringify(opts.healthCheckIds),
+        zone: opts.zoneId ?? null,
         since: opts.since ?? null,
         limit: opts.limit ?? 100,
       })
@@ -590,7 +592,7 @@ function prepareHealthStatements(db: Database) {
                                ORDER BY id DESC LIMIT ?))`,
     ),
     transitions: db.prepare<
-      [{ ids: string | null; since: string | null; limit: number }],
+      [{ ids: string | null; zone: string | null; since: string | null; limit: number }],
       TransitionRow
     >(
       `SELECT id, check_id AS checkId, name, at, from_healthy AS fromHealthy,
@@ -598,6 +600,12 @@ function prepareHealthStatements(db: Database) {
          FROM health_transitions
         WHERE (@ids IS NULL OR check_id IN (SELECT value FROM json_each(@ids)))
           AND (@since IS NULL OR at >= @since)
+          AND (@zone IS NULL
+               OR EXISTS (SELECT 1 FROM json_each(records_json) j
+                           WHERE json_extract(j.value, '$.zoneId') = @zone)
+               OR check_id IN (SELECT json_extract(r.json, '$.HealthCheckId') FROM record_sets r
+                                WHERE r.zone_id = @zone
+                                  AND json_extract(r.json, '$.HealthCheckId') IS NOT NULL))
         ORDER BY id DESC LIMIT @limit`,
     ),
   };

@@ -689,7 +689,7 @@ export class SqliteRepository implements Repository {
   }
 
   async listHealthTransitions(
-    opts: { healthCheckIds?: string[]; since?: string; limit?: number } = {},
+    opts: { healthCheckIds?: string[]; zoneId?: string; since?: string; limit?: number } = {},
   ): Promise<HealthTransitionRecord[]> {
     return this.health.transitions(opts);
   }
