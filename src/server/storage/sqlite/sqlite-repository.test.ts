@@ -272,6 +272,31 @@ describe('SQLite storage specifics', () => {
     expect(await repo.getZoneSettings(zone.id)).toEqual({ requireApproval: false });
   });
 
+  it('migration 4 keeps statuses set by hand as overrides, effective at once', async () => {
+    const v3 = openSqliteDatabase(file, { migrations: MIGRATIONS.slice(0, 3) });
+    v3.prepare(
+      "INSERT INTO health_checks (id, healthy, updated_at) VALUES ('hc-down', 0, '2026-01-01T00:00:00.000Z'), ('hc-up', 1, '2026-01-01T00:00:00.000Z')",
+    ).run();
+    v3.close();
+
+    const repo = await openRepository(`sqlite:${file}`);
+    toClose.push(repo);
+    expect(await repo.getHealth(['hc-down', 'hc-up', 'other'])).toEqual(
+      new Map([
+        ['hc-down', false],
+        ['hc-up', true],
+        ['other', true],
+      ]),
+    );
+    expect((await repo.getHealthStates(['hc-down'])).get('hc-down')).toMatchObject({
+      healthy: false,
+      source: 'override',
+      since: '2026-01-01T00:00:00.000Z',
+      override: { healthy: false, by: null, reason: null },
+    });
+    expect(await repo.listHealthChecks()).toEqual([]);
+  });
+
   it('works on sqlite::memory: (one connection, nothing on disk)', async () => {
     const repo = await openRepository('sqlite::memory:');
     toClose.push(repo);
