@@ -27,6 +27,7 @@ const hanging = new Set<http.ServerResponse>();
 const httpServer = http.createServer((req, res) => {
   if (mode === 'hang') {
     hanging.add(res);
+    res.on('close', () => hanging.delete(res));
     return;
   }
   if (req.url === '/big') {
@@ -165,6 +166,32 @@ describe('HealthChecker', () => {
     // 40 ms interval, 150 ms response timeout: one request at a time is open.
     expect(hanging.size).toBe(1);
     await until(async () => (await lastReason(check.id)) === 'response timeout');
+  });
+
+  it('keeps at most `concurrency` probes in flight across checks', async () => {
+    mode = 'hang';
+    const one = new HealthChecker({
+      health,
+      intervalMs: 40,
+      concurrency: 1,
+      timeouts: { connectMs: 300, responseMs: 150, tcpConnectMs: 300 },
+      random: () => 0,
+    });
+    const a = await create({ Type: 'HTTP', IPAddress: '127.0.0.1', Port: httpPort });
+    const b = await create({ Type: 'HTTP', IPAddress: '127.0.0.1', Port: httpPort });
+    let most = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, hanging.size);
+    }, 5);
+    await one.start();
+    try {
+      await until(async () => (await lastReason(a.id)) !== undefined);
+      await until(async () => (await lastReason(b.id)) !== undefined);
+    } finally {
+      clearInterval(watch);
+      await one.stop();
+    }
+    expect(most).toBe(1);
   });
 
   it('3xx is healthy, as in Route 53', async () => {
