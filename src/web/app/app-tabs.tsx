@@ -6,7 +6,7 @@ import type { HealthCheckReference } from '../../shared/health';
 import { PROPOSAL_STATUSES, type ProposalStatus } from '../../shared/proposals';
 import type { ZoneSummary } from '../../shared/zones';
 import { EmptyState, Skeleton } from '../components/states';
-import type { TimelineItem } from '../features/history/components/history-panel';
+import type { TimelineItem } from '../features/history/lib/timeline';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 import type { RecordHealth } from '../features/records/components/record-table';
 import { RecordsPanel } from '../features/records/components/records-panel';

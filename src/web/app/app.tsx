@@ -13,7 +13,7 @@ import { healthView, targetText } from '../features/health/lib/health-view';
 import { type Outage, pairOutages } from '../features/health/lib/outages';
 import { useNow } from '../features/health/lib/use-now';
 import { withFailures } from '../features/health/lib/what-if';
-import type { TimelineItem } from '../features/history/components/history-panel';
+import type { TimelineItem } from '../features/history/lib/timeline';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
 import { RecordNameList } from '../features/records/components/record-name-list';
@@ -426,25 +426,23 @@ export function App() {
                 </button>
               )
             }
-            footer={
-              showWhatIf && (
-                <WhatIfPanel
-                  records={latencySets}
-                  real={realHealth}
-                  statusOf={(r) => {
-                    const e = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
-                    return e ? healthView(e.Status, now) : undefined;
-                  }}
-                  failed={failed}
-                  onChange={setFailed}
-                  onClose={() => {
-                    setWhatIfOpen(false);
-                    setFailed([]);
-                  }}
-                />
-              )
-            }
           />
+          {showWhatIf && (
+            <WhatIfPanel
+              records={latencySets}
+              real={realHealth}
+              statusOf={(r) => {
+                const e = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
+                return e ? healthView(e.Status, now) : undefined;
+              }}
+              failed={failed}
+              onChange={setFailed}
+              onClose={() => {
+                setWhatIfOpen(false);
+                setFailed([]);
+              }}
+            />
+          )}
           <div id="main-tabs" className="main-tabs">
             <Tabs
               label="Zone views"

@@ -23,8 +23,6 @@ export interface MapSectionProps {
   simulated?: readonly string[];
   /** Controls in the caption (e.g. the what-if switch). */
   captionActions?: ReactNode;
-  /** Under the map (e.g. the what-if panel). */
-  footer?: ReactNode;
 }
 
 const regions = [...REGIONS];
@@ -89,7 +87,6 @@ export function MapSection(props: MapSectionProps) {
           onRecordClick={props.onRecordClick}
         />
       </div>
-      {props.footer}
     </section>
   );
 }

@@ -34,11 +34,17 @@ export function getHealthChecks(signal?: AbortSignal): Promise<HealthCheckListEn
   return apiFetch('/health-checks', { signal }, HealthCheckListResponseSchema);
 }
 
+/**
+ * Status changes are pushed; the list is still asked again every 30 s (Route 53's standard
+ * interval) so "last check" times and reasons stay current between changes.
+ */
+export const LAST_CHECK_REFRESH_MS = 30_000;
+
 export function getHealthChecksQueryOptions(stream: EventStreamState = 'open') {
   return queryOptions({
     queryKey: healthCheckListKey(),
     queryFn: ({ signal }) => getHealthChecks(signal),
-    refetchInterval: fallbackInterval(stream),
+    refetchInterval: fallbackInterval(stream) || LAST_CHECK_REFRESH_MS,
   });
 }
 

@@ -130,12 +130,25 @@ export function HealthCheckFormDialog({
     }
   }
 
+  /** Fields that render a help line (so aria-describedby only names what exists). */
+  const withHelp = new Set<HealthCheckField>([
+    'Type',
+    'RequestInterval',
+    'IPAddress',
+    'FullyQualifiedDomainName',
+    'SearchString',
+    'FailureThreshold',
+    'HealthThreshold',
+  ]);
   const fieldProps = (f: HealthCheckField) => {
     const errs = shown(f);
+    const described = [errs.length ? id(`${f}-error`) : '', withHelp.has(f) ? id(`${f}-help`) : '']
+      .join(' ')
+      .trim();
     return {
       id: id(f),
       'aria-invalid': errs.length ? true : undefined,
-      'aria-describedby': [errs.length ? id(`${f}-error`) : '', id(`${f}-help`)].join(' ').trim(),
+      'aria-describedby': described || undefined,
       onBlur: () => touch(f),
     };
   };

@@ -369,6 +369,9 @@ function HealthCheckRow({
   );
 }
 
+/** Newest observations listed under an opened check (the server keeps 20). */
+const OBSERVATIONS_SHOWN = 10;
+
 function Observations({ id, now }: { id: string; now: number }) {
   const stream = useEventStreamState();
   const status = useHealthCheckStatus(id, stream);
@@ -409,11 +412,9 @@ function Observations({ id, now }: { id: string; now: number }) {
             </tr>
           </thead>
           <tbody>
-            {s.LastObservations.map((o) => (
+            {s.LastObservations.slice(0, OBSERVATIONS_SHOWN).map((o) => (
               <tr key={o.At}>
-                <td className="mono">
-                  {formatTimestamp(o.At).replace(' UTC', '')}:{o.At.slice(17, 19)} UTC
-                </td>
+                <td className="mono">{`${o.At.slice(0, 19).replace('T', ' ')} UTC`}</td>
                 <td className={o.Healthy ? 'health-ok' : 'health-bad'}>
                   {o.Healthy ? '✓ success' : '✗ failure'}
                 </td>

@@ -12,6 +12,9 @@ import { canRollback, canRollbackAtOnce, type Viewer } from '../../../lib/permis
 import { type DiffRow, diffRowsFromHistory } from '../../../lib/record-diff';
 import { HISTORY_LIMIT, useChanges } from '../api/get-changes';
 import { useRollback } from '../api/rollback';
+import { interleave, type TimelineItem } from '../lib/timeline';
+
+export type { TimelineItem };
 
 export interface HistoryPanelProps {
   zoneId: string;
@@ -24,13 +27,6 @@ export interface HistoryPanelProps {
    * here); each renders its own `<li>`.
    */
   timeline?: readonly TimelineItem[];
-}
-
-export interface TimelineItem {
-  key: string;
-  /** ISO-8601. */
-  at: string;
-  node: ReactNode;
 }
 
 /** The History tab: every applied batch, newest first; expand one for its diff, impact, rollback. */
@@ -108,24 +104,6 @@ export function HistoryPanel({
 
 function FragmentWithKey({ children }: { children: ReactNode }) {
   return <>{children}</>;
-}
-
-/** Batches (newest first) and other events merged by time, newest first. */
-function interleave(
-  changes: readonly AppliedChange[],
-  timeline: readonly TimelineItem[],
-): ({ change: AppliedChange; index: number } | TimelineItem)[] {
-  const extras = [...timeline].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
-  const out: ({ change: AppliedChange; index: number } | TimelineItem)[] = [];
-  let e = 0;
-  changes.forEach((change, index) => {
-    const t = Date.parse(change.SubmittedAt);
-    while (e < extras.length && Date.parse(extras[e]?.at ?? '') >= t)
-      out.push(extras[e++] as TimelineItem);
-    out.push({ change, index });
-  });
-  while (e < extras.length) out.push(extras[e++] as TimelineItem);
-  return out;
 }
 
 function HistoryEntry({

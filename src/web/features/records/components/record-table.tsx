@@ -66,13 +66,13 @@ const matchesSearch: FilterFn<Row> = (row, _columnId, value: string) => {
 
 /** Column widths: fixed where the content is short, shares of the rest elsewhere. */
 const WIDTHS: Record<string, string> = {
-  name: '22%',
+  name: '20%',
   type: '64px',
   setIdentifier: '13%',
   region: '200px',
   ttl: '64px',
   values: 'auto',
-  healthCheck: '17%',
+  healthCheck: '19%',
 };
 
 const columns: ColumnDef<Row>[] = [
