@@ -145,7 +145,6 @@ export const HealthCheckConfigSchema = z
     examples: [
       {
         Type: 'HTTPS',
-        IPAddress: '192.0.2.44',
         FullyQualifiedDomainName: 'eu.app.example.com',
         Port: 443,
         ResourcePath: '/healthz',
@@ -300,7 +299,7 @@ export const CreateHealthCheckRequestSchema = z
         Name: 'eu-west-1 web',
         HealthCheckConfig: {
           Type: 'HTTP',
-          IPAddress: '192.0.2.44',
+          FullyQualifiedDomainName: 'eu.app.example.com',
           ResourcePath: '/healthz',
           FailureThreshold: 3,
         },
@@ -371,7 +370,7 @@ export const HealthCheckSchema = z
         Name: 'eu-west-1 web',
         HealthCheckConfig: {
           Type: 'HTTP',
-          IPAddress: '192.0.2.44',
+          FullyQualifiedDomainName: 'eu.app.example.com',
           Port: 80,
           ResourcePath: '/healthz',
           RequestInterval: 30,
