@@ -40,11 +40,33 @@ export function getHealthChecks(signal?: AbortSignal): Promise<HealthCheckListEn
  */
 export const LAST_CHECK_REFRESH_MS = 30_000;
 
+/** How soon to ask again while a new check waits for its first probe (no event marks it). */
+export const FIRST_PROBE_REFRESH_MS = 2_000;
+
+/** A configured, enabled check the checker has not probed yet. */
+function awaitingFirstProbe(e: HealthCheckListEntry): boolean {
+  return (
+    e.HealthCheck !== undefined &&
+    !e.HealthCheck.HealthCheckConfig.Disabled &&
+    e.Status.Source === 'none' &&
+    e.Status.LastObservation === undefined
+  );
+}
+
+/** The list's refresh interval: quick until new checks have a first result, then slow. */
+export function healthChecksRefetchInterval(
+  data: readonly HealthCheckListEntry[] | undefined,
+  stream: EventStreamState,
+): number {
+  if (data?.some(awaitingFirstProbe)) return FIRST_PROBE_REFRESH_MS;
+  return fallbackInterval(stream) || LAST_CHECK_REFRESH_MS;
+}
+
 export function getHealthChecksQueryOptions(stream: EventStreamState = 'open') {
   return queryOptions({
     queryKey: healthCheckListKey(),
     queryFn: ({ signal }) => getHealthChecks(signal),
-    refetchInterval: fallbackInterval(stream) || LAST_CHECK_REFRESH_MS,
+    refetchInterval: (query) => healthChecksRefetchInterval(query.state.data, stream),
   });
 }
 
