@@ -160,6 +160,9 @@ test.describe('health checks', () => {
       );
       await expect(marker).toHaveClass(/is-unhealthy/);
       await expect(marker).toHaveAccessibleName(/unhealthy/);
+      await expect(page.getByTestId('health-news')).toHaveText(
+        'us-west-2 oregon is now unhealthy.',
+      );
       await expect(oregonShare).toHaveText('0%');
       await expect(legend.locator('[data-region="us-west-2"]')).toHaveClass(/is-unhealthy/);
       await expect
@@ -193,6 +196,7 @@ test.describe('health checks', () => {
       endpoint.setStatus(200);
       await expect(badge).toHaveText(/^Healthy/, { timeout: 45_000 });
       await expect(marker).not.toHaveClass(/is-unhealthy/);
+      await expect(page.getByTestId('health-news')).toHaveText('us-west-2 oregon is now healthy.');
       await expect(oregonShare).not.toHaveText('0%');
       await expect
         .poll(

@@ -11,6 +11,7 @@ import { HealthOutageEntry } from '../features/health/components/health-outage-e
 import { WhatIfPanel } from '../features/health/components/what-if-panel';
 import { healthView, targetText } from '../features/health/lib/health-view';
 import { type Outage, pairOutages } from '../features/health/lib/outages';
+import { useHealthAnnouncement } from '../features/health/lib/use-health-announcement';
 import { useNow } from '../features/health/lib/use-now';
 import { withFailures } from '../features/health/lib/what-if';
 import type { TimelineItem } from '../features/history/lib/timeline';
@@ -151,6 +152,12 @@ export function App() {
   const health = useMemo(
     () => (failed.length ? withFailures(realHealth, failed) : realHealth),
     [realHealth, failed],
+  );
+  const healthNews = useHealthAnnouncement(
+    // A new name, or health data arriving, is not news: only changes while watching are.
+    selected && healthChecks.data ? `${selected.name}|${selected.type}|${latencySets.length}` : '',
+    latencySets,
+    realHealth,
   );
   const [whatIfOpen, setWhatIfOpen] = useState(false);
   const showWhatIf = (whatIfOpen || failed.length > 0) && latencySets.length > 0;
@@ -427,6 +434,9 @@ export function App() {
               )
             }
           />
+          <span className="visually-hidden" aria-live="polite" data-testid="health-news">
+            {healthNews}
+          </span>
           {showWhatIf && (
             <WhatIfPanel
               records={latencySets}
