@@ -10,10 +10,12 @@ import { HealthBadge } from '../features/health/components/health-badge';
 import { HealthOutageEntry } from '../features/health/components/health-outage-entry';
 import { WhatIfPanel } from '../features/health/components/what-if-panel';
 import { healthView, targetText } from '../features/health/lib/health-view';
-import { type Outage, pairOutages } from '../features/health/lib/outages';
+import { clockText, type Outage, pairOutages } from '../features/health/lib/outages';
 import { useHealthAnnouncement } from '../features/health/lib/use-health-announcement';
 import { useNow } from '../features/health/lib/use-now';
 import { withFailures } from '../features/health/lib/what-if';
+import { useChanges } from '../features/history/api/get-changes';
+import { catchmentAt } from '../features/history/lib/catchment-at';
 import type { TimelineItem } from '../features/history/lib/timeline';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
@@ -319,7 +321,14 @@ export function App() {
         nowIso={nowIso}
         renderCatchment={
           records.data
-            ? (out) => <OutageCatchment outage={out} records={records.data} />
+            ? (out) => (
+                <OutageCatchment
+                  zoneId={zone.id}
+                  outage={out}
+                  records={records.data}
+                  nowIso={nowIso}
+                />
+              )
             : undefined
         }
       />
@@ -494,30 +503,66 @@ export function App() {
   );
 }
 
-/** The catchment of the outage's name before and while its check was down (today's records). */
-function OutageCatchment({ outage, records }: { outage: Outage; records: ResourceRecordSet[] }) {
+/**
+ * The catchment of the outage's name healthy and while its check was down, drawn from the
+ * records the zone had when it went down (today's with every later batch undone).
+ */
+function OutageCatchment({
+  zoneId,
+  outage,
+  records,
+  nowIso,
+}: {
+  zoneId: string;
+  outage: Outage;
+  records: ResourceRecordSet[];
+  nowIso: string;
+}) {
+  const changes = useChanges(zoneId);
   const ref = outage.records[0];
-  if (!ref) return null;
+  // Began before the loaded transitions: the last moment known to be down is its end.
+  const atIso = outage.down?.At ?? outage.up?.At;
+  if (!ref || !atIso) return null;
   const name = safeNormalize(ref.name);
   if (!name) return null;
-  const sets = latencySetsOf(records, name, ref.type);
-  const down: Record<string, boolean> = {};
-  for (const r of outage.records) {
-    if (r.setIdentifier !== undefined && safeNormalize(r.name) === name && r.type === ref.type)
-      down[r.setIdentifier] = false;
+  if (changes.isPending) return <Skeleton rows={4} label="Loading the change history" />;
+  const at = catchmentAt({
+    today: records,
+    changes: changes.data ?? null,
+    atIso,
+    atText: clockText(atIso, nowIso),
+    name,
+    type: ref.type,
+    healthCheckId: outage.healthCheckId,
+    failedSetIds: outage.records
+      .filter((r) => safeNormalize(r.name) === name && r.type === ref.type)
+      .flatMap((r) => (r.setIdentifier === undefined ? [] : [r.setIdentifier])),
+  });
+  const note = <p className="muted">{at.note}</p>;
+  if (!at.sets.length) {
+    return (
+      <>
+        {note}
+        <p className="muted">
+          {displayName(name)} had no latency records at {clockText(atIso, nowIso)}.
+        </p>
+      </>
+    );
   }
-  if (!sets.length) return <p className="muted">{displayName(name)} has no latency records now.</p>;
   return (
-    <Suspense fallback={<Skeleton rows={4} label="Loading maps" />}>
-      <CompareMaps
-        name={name}
-        type={ref.type}
-        before={sets}
-        after={sets}
-        afterHealth={down}
-        titles={['Healthy', 'While down']}
-      />
-    </Suspense>
+    <>
+      {note}
+      <Suspense fallback={<Skeleton rows={4} label="Loading maps" />}>
+        <CompareMaps
+          name={name}
+          type={ref.type}
+          before={at.sets}
+          after={at.sets}
+          afterHealth={at.down}
+          titles={['Healthy', 'While down']}
+        />
+      </Suspense>
+    </>
   );
 }
 
