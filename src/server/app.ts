@@ -11,6 +11,7 @@ import { ZodError } from 'zod';
 import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
 import { registerAuth } from './auth/auth-hook';
+import { EventTicketStore } from './auth/event-tickets';
 import { DomainFieldError } from './domain/errors';
 import { ServerEvents } from './domain/events';
 import { HealthService } from './domain/health-checks';
@@ -61,6 +62,8 @@ export interface AppOptions {
   health?: HealthService;
   /** Health checks may target private addresses (LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1); only without `health`. */
   allowPrivateHealthTargets?: boolean;
+  /** How long an event ticket may open a stream, ms (tests); default 60 s. */
+  eventTicketTtlMs?: number;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -187,7 +190,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   // Tokens and roles for every /api route (before any handler, before body parsing).
-  registerAuth(app, options.repository, { privateReads: options.privateReads === true });
+  const eventTickets = new EventTicketStore(
+    options.eventTicketTtlMs !== undefined ? { ttlMs: options.eventTicketTtlMs } : {},
+  );
+  registerAuth(app, options.repository, {
+    privateReads: options.privateReads === true,
+    eventTickets,
+  });
   const cities = options.impactCities ?? loadImpactCities;
 
   registerMetaRoutes(app);
@@ -207,7 +216,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const events = new ServerEvents(options.repository, health);
   app.addHook('onClose', async () => events.close());
   registerHealthCheckRoutes(app, health);
-  registerEventRoutes(app, events, options.repository);
+  registerEventRoutes(app, events, options.repository, eventTickets);
   registerProposalRoutes(app, { repository: options.repository, cities, dns: options.dns ?? null });
   registerAuditRoutes(app, options.repository);
   registerDnsRoutes(app, {

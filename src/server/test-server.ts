@@ -63,6 +63,8 @@ export async function startTestServer(
     healthIntervalMs?: number;
     /** The checker's probe timeouts, ms (default Route 53's 4 s / 2 s / 10 s). */
     healthTimeouts?: Partial<ProbeTimeouts>;
+    /** How long an event ticket may open a stream, ms (default 60 s). */
+    eventTicketTtlMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -92,6 +94,7 @@ export async function startTestServer(
     health,
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
     ...(opts.privateReads ? { privateReads: true } : {}),
+    ...(opts.eventTicketTtlMs !== undefined ? { eventTicketTtlMs: opts.eventTicketTtlMs } : {}),
   });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   const checker = opts.healthChecker

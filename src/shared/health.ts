@@ -16,8 +16,10 @@ import { z } from 'zod';
  * - `PUT /api/health-checks/:id` SetHealthRequest → HealthCheckStatus (the manual override)
  * - `DELETE /api/health-checks/:id/override` → HealthCheckStatusResponse
  * - `GET /api/health-checks/transitions?zoneId&since&limit` → HealthTransitionListResponse
- * - `GET /api/events?zoneId` → text/event-stream: `event: health` HealthEvent, `event: zone`
+ * - `GET /api/events?zoneId&ticket` → text/event-stream: `event: health` HealthEvent, `event: zone`
  *   ZoneEvent, a `: heartbeat` comment every 15 s
+ * - `POST /api/events/tickets` → 201 EventTicketResponse: what `?ticket=` takes instead of the
+ *   Authorization header EventSource cannot send
  */
 
 export const ServiceHealthResponseSchema = z
@@ -571,7 +573,23 @@ export type ZoneEvent = z.infer<typeof ZoneEventSchema>;
 export const EventsQuerySchema = z.strictObject({
   /** Only zone events of this zone and health events of checks its record sets name. */
   zoneId: z.string().optional(),
+  /** An event ticket (POST /api/events/tickets) in place of the Authorization header. */
+  ticket: z.string().optional(),
 });
+
+/**
+ * A short-lived stand-in for the bearer token on `GET /api/events?ticket=`. It opens any number
+ * of streams (EventSource reconnects by itself) until `expiresAt`; a stream it opened stays open.
+ */
+export const EventTicketResponseSchema = z
+  .object({
+    /** 32 random bytes, base64url. */
+    ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    /** ISO-8601: after this it no longer opens a stream (60 s after it was issued). */
+    expiresAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'EventTicketResponse' });
+export type EventTicketResponse = z.infer<typeof EventTicketResponseSchema>;
 
 export type HealthCheckStatus = z.infer<typeof HealthCheckStatusSchema>;
 export type HealthCheckListEntry = z.infer<typeof HealthCheckListEntrySchema>;

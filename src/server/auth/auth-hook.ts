@@ -3,6 +3,7 @@ import { type Role, roleAtLeast } from '../../shared/auth';
 import { reviewError } from '../routes/review-errors';
 import type { Repository } from '../storage/repository';
 import { createAuthenticator, type Principal } from './authenticate';
+import type { EventTicketStore } from './event-tickets';
 
 /**
  * Who may call a route, set per route as `{ config: { access } }`:
@@ -22,12 +23,19 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * `?ticket=` (an event ticket) may stand in for the Authorization header: only
+     * GET /api/events, which browsers open with EventSource and so cannot send headers.
+     */
+    acceptsEventTicket?: boolean;
   }
 }
 
 export interface AuthOptions {
   /** LATENCY_ATLAS_PRIVATE=1: reads need a viewer token too. */
   privateReads?: boolean;
+  /** Where `?ticket=` is looked up on routes that accept one (acceptsEventTicket). */
+  eventTickets?: EventTicketStore;
 }
 
 /** Always open, whatever the route says: liveness and the API reference. */
@@ -43,9 +51,11 @@ const ROLE_ARTICLE: Record<Role, string> = {
 export const TOKEN_HELP =
   'send "Authorization: Bearer <token>" (an admin creates tokens with `npm run token -- create --name <name> --role <role>`)';
 
-function unauthorized(message: string) {
-  return reviewError(401, 'Unauthorized', message, [{ field: 'Authorization', message }]);
+function unauthorized(message: string, field = 'Authorization') {
+  return reviewError(401, 'Unauthorized', message, [{ field, message }]);
 }
+
+const TICKET_HELP = 'ask for a new one with POST /api/events/tickets';
 
 /** The caller, or 401 without a token / 403 when its role is below `needed`. */
 export function requireRole(req: FastifyRequest, needed: Role, action?: string): Principal {
@@ -65,7 +75,9 @@ export function requireRole(req: FastifyRequest, needed: Role, action?: string):
 /**
  * Resolves `Authorization: Bearer` on every /api request (req.principal) and enforces each
  * route's access before its body is even parsed. A token that is sent must be valid, even on
- * reads that do not need one, so a revoked token is noticed at once.
+ * reads that do not need one, so a revoked token is noticed at once. On routes that accept one
+ * (GET /api/events), `?ticket=` stands in for the header: checked when the request arrives, and
+ * against its token, so a revoked token's tickets stop opening streams too.
  */
 export function registerAuth(
   app: FastifyInstance,
@@ -83,9 +95,14 @@ export function registerAuth(
     const isRead = req.method === 'GET' || req.method === 'HEAD';
     const access: Access = req.routeOptions.config.access ?? (isRead ? 'read' : 'editor');
     if (access === 'public') return;
-    const result = await authenticate(req.headers.authorization);
-    if (!result.ok) throw unauthorized(result.message);
-    req.principal = result.principal;
+    const ticket = req.routeOptions.config.acceptsEventTicket ? ticketOf(req.query) : undefined;
+    if (ticket !== undefined) {
+      req.principal = await redeemTicket(ticket);
+    } else {
+      const result = await authenticate(req.headers.authorization);
+      if (!result.ok) throw unauthorized(result.message);
+      req.principal = result.principal;
+    }
     if (access === 'read') {
       if (opts.privateReads)
         requireRole(req, 'viewer', 'reading (this server keeps reads private)');
@@ -94,10 +111,37 @@ export function registerAuth(
     requireRole(req, access === 'token' ? 'viewer' : access);
   });
 
+  /** The ticket's principal, checked again against its token so a revocation counts at once. */
+  async function redeemTicket(ticket: string): Promise<Principal | null> {
+    const found = opts.eventTickets?.lookup(ticket) ?? { ok: false, reason: 'unknown' };
+    if (!found.ok) {
+      throw unauthorized(
+        `the event ticket is ${found.reason === 'expired' ? 'expired' : 'not valid'}: ${TICKET_HELP}`,
+        'ticket',
+      );
+    }
+    const { entry } = found;
+    if (entry.tokenHash === null) return entry.principal;
+    const token = await repository.findApiTokenByHash(entry.tokenHash);
+    if (!token || token.revokedAt !== null) {
+      throw unauthorized(
+        `the event ticket's API token${token ? ` "${token.name}" was revoked at ${token.revokedAt}` : ' no longer exists'}`,
+        'ticket',
+      );
+    }
+    return { tokenId: token.id, name: token.name, role: token.role };
+  }
+
   app.addHook('onSend', async (_req, reply, payload) => {
     if (reply.statusCode === 401) {
       reply.header('www-authenticate', 'Bearer realm="latency-atlas"');
     }
     return payload;
   });
+}
+
+function ticketOf(query: unknown): string | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  const t = (query as Record<string, unknown>).ticket;
+  return typeof t === 'string' ? t : undefined;
 }

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { EventsQuerySchema } from '../../shared/health';
+import { EventsQuerySchema, type EventTicketResponse } from '../../shared/health';
+import type { EventTicketStore } from '../auth/event-tickets';
+import { hashTokenSecret, parseBearer } from '../auth/token-secret';
 import type { ServerEvent, ServerEvents } from '../domain/events';
 import type { Repository } from '../storage/repository';
 import { invalidInput } from './api-error';
@@ -12,12 +14,14 @@ export const HEARTBEAT_MS = 15_000;
  * GET /api/events: server-sent events. `event: health` on every effective status change,
  * `event: zone` when a zone's version changes; `?zoneId=` keeps that zone's events and the
  * health events of checks its record sets name. Streams end on client disconnect and when the
- * server closes.
+ * server closes. `?ticket=` (from POST /api/events/tickets) stands in for the Authorization
+ * header, which EventSource cannot send; it is checked at connect only (auth-hook).
  */
 export function registerEventRoutes(
   app: FastifyInstance,
   events: ServerEvents,
   repository: Repository,
+  tickets: EventTicketStore,
   opts: { heartbeatMs?: number } = {},
 ): void {
   const open = new Set<ServerResponse>();
@@ -28,7 +32,20 @@ export function registerEventRoutes(
     done();
   });
 
-  app.get('/api/events', (req, reply) => {
+  // Anyone who may read the stream may ask (`read`: a viewer token when reads are private).
+  app.post(
+    '/api/events/tickets',
+    { config: { access: 'read' } },
+    async (req, reply): Promise<EventTicketResponse> => {
+      const bearer = parseBearer(req.headers.authorization);
+      const tokenHash = bearer && 'token' in bearer ? hashTokenSecret(bearer.token) : null;
+      const entry = tickets.issue(req.principal, tokenHash);
+      reply.code(201).header('cache-control', 'no-store');
+      return { ticket: entry.ticket, expiresAt: new Date(entry.expiresAt).toISOString() };
+    },
+  );
+
+  app.get('/api/events', { config: { acceptsEventTicket: true } }, (req, reply) => {
     const query = EventsQuerySchema.safeParse(req.query ?? {});
     if (!query.success) throw invalidInput(query.error);
     const zoneId = query.data.zoneId;

@@ -12,6 +12,7 @@ import {
 import {
   CreateHealthCheckRequestSchema,
   EventsQuerySchema,
+  EventTicketResponseSchema,
   HealthCheckListEntrySchema,
   HealthCheckListResponseSchema,
   HealthCheckResponseSchema,
@@ -405,11 +406,30 @@ export const ROUTE_DOCS: RouteDoc[] = [
     tag: 'health checks',
     summary: 'Server-sent events: health status changes and zone versions',
     description:
-      "`text/event-stream`. `event: health` with HealthEvent data on every change of effective status; `event: zone` with ZoneEvent data when a zone's version changes; a `: heartbeat` comment every 15 s. `zoneId` keeps that zone's events and the health events of checks its record sets name.",
+      "`text/event-stream`. `event: health` with HealthEvent data on every change of effective status; `event: zone` with ZoneEvent data when a zone's version changes; a `: heartbeat` comment every 15 s. `zoneId` keeps that zone's events and the health events of checks its record sets name. `ticket` (from POST /api/events/tickets) stands in for the Authorization header, which a browser's EventSource cannot send; it is checked when the stream opens, so an open stream outlives it.",
     query: EventsQuerySchema,
     responses: {
       200: { description: 'The event stream', contentType: 'text/event-stream' },
       400: badInput,
+      401: error(
+        'Unauthorized: no token or ticket where reads are private; a ticket that is unknown or expired, or whose token was revoked (`error.details` names `ticket`).',
+      ),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/events/tickets',
+    tag: 'health checks',
+    summary: 'A short-lived ticket to open the event stream without an Authorization header',
+    description:
+      'For EventSource, which cannot send headers: the ticket goes in `GET /api/events?ticket=` instead of the long-lived token, which then never appears in a URL. It is bound to the caller (and its token: revoking the token stops the ticket too), kept in memory, and opens any number of streams for 60 s (EventSource reconnects by itself with the same URL); after that, ask for another. Streams it opened stay open.',
+    access: 'read',
+    responses: {
+      201: {
+        description: 'The ticket and when it stops opening streams',
+        schema: EventTicketResponseSchema,
+      },
+      401: unauthorized,
     },
   },
   {
