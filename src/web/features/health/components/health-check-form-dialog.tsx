@@ -5,6 +5,7 @@ import {
   type HealthCheckType,
 } from '../../../../shared/health';
 import { Dialog } from '../../../components/dialog';
+import { FieldMessages } from '../../../components/field-messages';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
 import { useCreateHealthCheck, useUpdateHealthCheck } from '../api/health-checks';
@@ -165,7 +166,7 @@ export function HealthCheckFormDialog({
           {label}
         </label>
         {control}
-        <Messages f={f} id={id} errors={shown(f)} help={help} />
+        <FieldMessages f={f} id={id} errors={shown(f)} help={help} />
       </div>
     );
 
@@ -343,7 +344,7 @@ export function HealthCheckFormDialog({
                   ))}
                 </ul>
               )}
-              <Messages
+              <FieldMessages
                 f="ChildHealthChecks"
                 id={id}
                 errors={shown('ChildHealthChecks')}
@@ -407,34 +408,5 @@ export function HealthCheckFormDialog({
         </div>
       </form>
     </Dialog>
-  );
-}
-
-function Messages({
-  f,
-  id,
-  errors,
-  help,
-}: {
-  f: string;
-  id: (f: string) => string;
-  errors: string[];
-  help?: ReactNode;
-}) {
-  return (
-    <>
-      {errors.length > 0 && (
-        <div id={id(`${f}-error`)} className="field-error">
-          {errors.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
-      {help && (
-        <p id={id(`${f}-help`)} className="field-help">
-          {help}
-        </p>
-      )}
-    </>
   );
 }

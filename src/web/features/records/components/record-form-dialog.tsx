@@ -6,6 +6,7 @@ import { LATENCY_RECORD_TYPES, type ResourceRecordSet } from '../../../../engine
 import { validateRecordSet } from '../../../../engine/validate-record';
 import { Combobox, type ComboboxOption } from '../../../components/combobox';
 import { Dialog } from '../../../components/dialog';
+import { FieldMessages } from '../../../components/field-messages';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
 import { useChangeRecordSets } from '../api/change-record-sets';
@@ -526,35 +527,6 @@ function withCurrent(options: readonly ComboboxOption[], current: string): Combo
     ...options,
     ...(known ? [] : [{ value: current, label: current, note: 'not a configured health check' }]),
   ];
-}
-
-function FieldMessages({
-  f,
-  id,
-  errors,
-  help,
-}: {
-  f: string;
-  id: (f: string) => string;
-  errors: string[];
-  help?: ReactNode;
-}) {
-  return (
-    <>
-      {errors.length > 0 && (
-        <div id={id(`${f}-error`)} className="field-error">
-          {errors.map((m) => (
-            <p key={m}>{m}</p>
-          ))}
-        </div>
-      )}
-      {help && (
-        <p id={id(`${f}-help`)} className="field-help">
-          {help}
-        </p>
-      )}
-    </>
-  );
 }
 
 function Field({
