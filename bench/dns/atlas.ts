@@ -21,7 +21,13 @@ export interface Atlas {
 }
 
 /** Environment passed on to the server when set here (the DNS side's tuning knobs). */
-const PASSTHROUGH = ['DNS_WORKERS', 'DNS_NAMESERVERS', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS'];
+const PASSTHROUGH = [
+  'DNS_WORKERS',
+  'DNS_NAMESERVERS',
+  'DNS_UDP',
+  'UV_THREADPOOL_SIZE',
+  'NODE_OPTIONS',
+];
 
 export function startAtlas(dir: string, httpPort: number, dnsPort: number): Atlas {
   const token = `bench-${randomBytes(12).toString('hex')}`;

@@ -1,11 +1,13 @@
+import cluster from 'node:cluster';
 import dgram from 'node:dgram';
-import net, { isIPv6 } from 'node:net';
+import net, { isIP, isIPv6 } from 'node:net';
 import { ZoneIndex } from '../domain/zone-index';
 import type { ServerGeo } from '../geo/load-geo';
 import type { Repository } from '../storage/repository';
 import { DnsCatalog } from './catalog';
 import { ClientLocator } from './client-locator';
 import { DnsResponder, type ResponderStats } from './responder';
+import { type BatchedUdp, nativeUdpAvailable, startBatchedUdp } from './udp-batch';
 
 /**
  * The authoritative DNS server: UDP and TCP (RFC 7766: 2-byte length framing, pipelined
@@ -30,6 +32,12 @@ export interface DnsServerOptions {
   onError?: (err: unknown) => void;
   /** After each refresh that changed what is served: every zone id with the version served. */
   onServed?: (versions: [zoneId: string, version: number][]) => void;
+  /**
+   * UDP through the native batching addon (recvmmsg/sendmmsg, native/udp-batch) or node:dgram.
+   * Default: DNS_UDP, else native when the addon is built; node:dgram under node:cluster
+   * (DNS_WORKERS, the socket comes from the primary) or when the addon fails to open.
+   */
+  udp?: 'native' | 'node';
 }
 
 export interface DnsServer {
@@ -70,39 +78,25 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   const locator = new ClientLocator(opts.geo);
   const responder = new DnsResponder(catalog, locator);
 
-  // UDP: responses are written into a ring of buffers, so a send still in flight is never
-  // overwritten by the next answer.
-  const ring = Array.from({ length: OUT_SLOTS }, () => Buffer.allocUnsafe(65536));
-  let slot = 0;
-  const family = isIPv6(opts.host) ? 'udp6' : 'udp4';
-  // A larger receive buffer absorbs bursts (the kernel caps it at net.core.rmem_max).
-  const udp = dgram.createSocket({
-    type: family,
-    reuseAddr: false,
-    recvBufferSize: 4 * 1024 * 1024,
-    // Replies go to the address a query came from, always a literal IP: skip the resolver
-    // (dns.lookup would defer every send by a tick just to return the same string).
-    lookup: literalAddressLookup,
-  });
-  udp.on('message', (msg, rinfo) => {
+  const udpMode = opts.udp ?? (process.env.DNS_UDP === 'node' ? 'node' : 'native');
+  let batched: BatchedUdp | null = null;
+  let nativeFailure = '';
+  // Host names (not IP literals) are left to node:dgram, which resolves them.
+  if (udpMode === 'native' && !cluster.isWorker && isIP(opts.host) !== 0 && nativeUdpAvailable()) {
     try {
-      const out = ring[slot] as Buffer;
-      slot = (slot + 1) % OUT_SLOTS;
-      const n = responder.answer(msg, out, rinfo.address, false);
-      if (n > 0) udp.send(out, 0, n, rinfo.port, rinfo.address);
+      batched = startBatchedUdp({ host: opts.host, port: opts.port, responder, onError });
     } catch (err) {
-      onError(err);
+      nativeFailure = err instanceof Error ? err.message : String(err);
     }
-  });
-  udp.on('error', onError);
-  await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind(opts.port, opts.host, () => {
-      udp.off('error', reject);
-      resolve();
-    });
-  });
-  const port = udp.address().port;
+  }
+  // node:dgram reports a bind failure (EADDRINUSE...) in its own words, with a code.
+  const udp = batched === null ? await startDgram(opts, responder, onError) : null;
+  if (nativeFailure !== '') {
+    console.warn(
+      `latency-atlas dns: native UDP batching failed to open (${nativeFailure}); using node:dgram`,
+    );
+  }
+  const port = batched?.port ?? (udp as dgram.Socket).address().port;
 
   const tcpIdleMs = opts.tcpIdleMs ?? 10_000;
   const maxTcp = opts.maxTcpConnections ?? 1024;
@@ -169,10 +163,16 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   });
   tcp.on('error', onError);
   await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
+    const failed = (err: unknown) => {
+      // The UDP side is not left answering on its own.
+      batched?.close();
+      udp?.close();
+      reject(err);
+    };
+    tcp.once('error', failed);
     // Not exclusive: under node:cluster (DNS_WORKERS) the workers share one listening socket.
     tcp.listen({ port, host: opts.host }, () => {
-      tcp.off('error', reject);
+      tcp.off('error', failed);
       resolve();
     });
   });
@@ -214,9 +214,54 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
       if (timer) clearTimeout(timer);
       for (const s of sockets.keys()) s.destroy();
       await Promise.all([
-        new Promise<void>((resolve) => udp.close(() => resolve())),
+        new Promise<void>((resolve) => {
+          batched?.close();
+          if (udp) udp.close(() => resolve());
+          else resolve();
+        }),
         new Promise<void>((resolve) => tcp.close(() => resolve())),
       ]);
     },
   };
+}
+
+/** UDP on node:dgram: one callback and one send per datagram. */
+async function startDgram(
+  opts: DnsServerOptions,
+  responder: DnsResponder,
+  onError: (err: unknown) => void,
+): Promise<dgram.Socket> {
+  // UDP: responses are written into a ring of buffers, so a send still in flight is never
+  // overwritten by the next answer.
+  const ring = Array.from({ length: OUT_SLOTS }, () => Buffer.allocUnsafe(65536));
+  let slot = 0;
+  const family = isIPv6(opts.host) ? 'udp6' : 'udp4';
+  // A larger receive buffer absorbs bursts (the kernel caps it at net.core.rmem_max).
+  const udp = dgram.createSocket({
+    type: family,
+    reuseAddr: false,
+    recvBufferSize: 4 * 1024 * 1024,
+    // Replies go to the address a query came from, always a literal IP: skip the resolver
+    // (dns.lookup would defer every send by a tick just to return the same string).
+    lookup: literalAddressLookup,
+  });
+  udp.on('message', (msg, rinfo) => {
+    try {
+      const out = ring[slot] as Buffer;
+      slot = (slot + 1) % OUT_SLOTS;
+      const n = responder.answer(msg, out, rinfo.address, false);
+      if (n > 0) udp.send(out, 0, n, rinfo.port, rinfo.address);
+    } catch (err) {
+      onError(err);
+    }
+  });
+  udp.on('error', onError);
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(opts.port, opts.host, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+  return udp;
 }

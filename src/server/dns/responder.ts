@@ -79,6 +79,11 @@ export class DnsResponder {
   private ecsStart = 0;
   private ecsAddrLen = 0;
   private scope = 0;
+  // The client's source address for this request: text (answer) or bytes (answerBytes).
+  private srcText: string | null = null;
+  private srcFamily = 0;
+  private srcBytes: Uint8Array = this.client;
+  private srcOffset = 0;
 
   constructor(
     private readonly zones: ZoneSource,
@@ -91,6 +96,41 @@ export class DnsResponder {
    * address (text, as dgram/net give it); `maxSize` 0 means UDP rules (512 or the EDNS size).
    */
   answer(req: Buffer, out: Buffer, source: string, tcp: boolean): number {
+    this.srcText = source;
+    return this.respond(req, out, tcp);
+  }
+
+  /**
+   * `answer` with the source address as bytes: `srcFamily` 1 (IPv4, 4 bytes) or 2 (IPv6, 16
+   * bytes) at `src[srcOffset..]`, 0 when unknown. Saves formatting and parsing address text.
+   */
+  answerBytes(
+    req: Buffer,
+    out: Buffer,
+    srcFamily: number,
+    src: Uint8Array,
+    srcOffset: number,
+    tcp: boolean,
+  ): number {
+    this.srcText = null;
+    this.srcFamily = srcFamily;
+    this.srcBytes = src;
+    this.srcOffset = srcOffset;
+    return this.respond(req, out, tcp);
+  }
+
+  /** The source address's bytes into out (16 bytes, zero-padded); returns 1, 2 or 0. */
+  private writeSource(out: Uint8Array): number {
+    if (this.srcText !== null) return writeAddress(this.srcText, out);
+    out.fill(0);
+    const family = this.srcFamily;
+    const n = family === 1 ? 4 : family === 2 ? 16 : 0;
+    if (n === 0 || this.srcOffset + n > this.srcBytes.length) return 0;
+    copyBytes(this.srcBytes, this.srcOffset, this.srcOffset + n, out, 0);
+    return family;
+  }
+
+  private respond(req: Buffer, out: Buffer, tcp: boolean): number {
     this.stats.queries++;
     const len = req.length;
     if (len < 12 || (req[2] as number) & 0x80) {
@@ -110,7 +150,7 @@ export class DnsResponder {
     }
     if (opcode !== 0) return this.finish(req, out, RCODE.NOTIMP, this.qEnd);
     this.stats.responses++;
-    return this.lookup(req, out, source, limit);
+    return this.lookup(req, out, limit);
   }
 
   /** Parse header, question and OPT; returns NOERROR, FORMERR or BADVERS. Sets qEnd. */
@@ -218,7 +258,7 @@ export class DnsResponder {
     return RCODE.NOERROR;
   }
 
-  private lookup(req: Buffer, out: Buffer, source: string, limit: number): number {
+  private lookup(req: Buffer, out: Buffer, limit: number): number {
     const qEnd = this.qEnd;
     if (this.qclass !== 1 && this.qclass !== 255) {
       this.stats.refused++;
@@ -288,7 +328,7 @@ export class DnsResponder {
     let scope = 0;
     let guard = 0;
     while (answer.kind === 1 && guard++ < 8) {
-      const chosen = this.choose(req, answer, source);
+      const chosen = this.choose(req, answer);
       answer = answer.options[chosen & 0xff] as WireAnswer;
       scope = Math.max(scope, chosen >> 8);
     }
@@ -319,9 +359,9 @@ export class DnsResponder {
 
   /**
    * Choose an option of a latency table for the client: ECS address when given (SOURCE > 0),
-   * else the source address. Returns option index | ECS scope << 8.
+   * else the source address (writeSource). Returns option index | ECS scope << 8.
    */
-  private choose(req: Buffer, table: LatencyWire, source: string): number {
+  private choose(req: Buffer, table: LatencyWire): number {
     const loc = this.locator;
     const client = this.client;
     for (let i = 0; i < 16; i++) client[i] = 0;
@@ -330,7 +370,7 @@ export class DnsResponder {
       family = this.ecsFamily;
       copyBytes(req, this.ecsStart, this.ecsStart + this.ecsAddrLen, client, 0);
     } else {
-      family = writeAddress(source, client);
+      family = this.writeSource(client);
       if (family === 0) return this.decide(table, 0);
     }
     let id = loc.locate(family, client, 0);
@@ -339,7 +379,7 @@ export class DnsResponder {
     const leaf = loc.leaf;
     if (id < 0 && this.ecsPresent && this.ecsSource > 0) {
       // No location for the subnet: the resolver's own address stands for the user.
-      const f = writeAddress(source, this.sibling);
+      const f = this.writeSource(this.sibling);
       const rid = f === 0 ? -1 : loc.locate(f, this.sibling, 0);
       const option = this.decide(table, Math.max(rid, 0));
       return option | (depth << 8);
