@@ -381,6 +381,17 @@ describe('RFC behaviour', () => {
     expect(r.flags & 0x0400).toBe(0);
   });
 
+  it('an IPv4-mapped IPv6 client subnet is answered as the IPv4 subnet, scope in IPv6 terms', async () => {
+    const v4 = await ask('all.wide.test', {
+      subnet: { family: 1, source: 24, address: '81.2.69.0' },
+    });
+    const mapped = await ask('all.wide.test', {
+      subnet: { family: 2, source: 120, address: '::ffff:81.2.69.0' },
+    });
+    expect(mapped.answers.map((a) => a.data)).toEqual(v4.answers.map((a) => a.data));
+    expect(ecsOf(mapped)).toEqual({ family: 2, source: 120, scope: 96 + (ecsOf(v4)?.scope ?? 0) });
+  });
+
   it('echoes the question byte for byte (0x20 mixed case)', async () => {
     const q = buildQuery('ApP.ExAmPlE.cOm', { id: 7 });
     const reply = await exchangeUdp(port, q);

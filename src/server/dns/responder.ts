@@ -362,21 +362,34 @@ export class DnsResponder {
    * else the source address (writeSource). Returns option index | ECS scope << 8.
    */
   private choose(req: Buffer, table: LatencyWire): number {
-    const loc = this.locator;
     const client = this.client;
     for (let i = 0; i < 16; i++) client[i] = 0;
     let family: number;
     if (this.ecsPresent && this.ecsSource > 0) {
       family = this.ecsFamily;
       copyBytes(req, this.ecsStart, this.ecsStart + this.ecsAddrLen, client, 0);
+      // An IPv4-mapped subnet (::ffff:a.b.c.d/96+) is an IPv4 subnet: look it up as one and
+      // report its scope in the query's IPv6 terms.
+      if (family === 2 && this.ecsSource >= 96 && isV4Mapped(client)) {
+        for (let i = 0; i < 4; i++) client[i] = client[12 + i] as number;
+        for (let i = 4; i < 16; i++) client[i] = 0;
+        const packed = this.chooseFor(table, 1);
+        return (packed & 0xff) | (Math.min(128, (packed >> 8) + 96) << 8);
+      }
     } else {
       family = this.writeSource(client);
       if (family === 0) return this.decide(table, 0);
     }
+    return this.chooseFor(table, family);
+  }
+
+  /** choose() once `client` holds the address bytes of `family` (1 or 2). */
+  private chooseFor(table: LatencyWire, family: number): number {
+    const loc = this.locator;
+    const client = this.client;
     let id = loc.locate(family, client, 0);
     const depth = loc.depth;
     const tree = loc.tree;
-    const leaf = loc.leaf;
     if (id < 0 && this.ecsPresent && this.ecsSource > 0) {
       // No location for the subnet: the resolver's own address stands for the user.
       const f = this.writeSource(this.sibling);
@@ -406,7 +419,6 @@ export class DnsResponder {
       if (sid < 0 || this.decide(table, sid) !== option) break;
       scope = level;
     }
-    void leaf;
     const packed = option | (scope << 8);
     if (table.memo.size >= 1_000_000) table.memo.clear();
     table.memo.set(key, packed);
@@ -610,6 +622,12 @@ export class DnsResponder {
     }
     return p;
   }
+}
+
+/** ::ffff:0:0/96: bytes 0–9 zero, 10–11 0xff. */
+function isV4Mapped(b: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
+  return b[10] === 0xff && b[11] === 0xff;
 }
 
 /**
