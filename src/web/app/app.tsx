@@ -7,15 +7,11 @@ import { Tabs } from '../components/tabs';
 import { useHealthChecks, useHealthTransitions } from '../features/health/api/health-checks';
 import { useZoneEvents } from '../features/health/api/use-zone-events';
 import { HealthBadge } from '../features/health/components/health-badge';
-import { HealthOutageEntry } from '../features/health/components/health-outage-entry';
-import { WhatIfPanel } from '../features/health/components/what-if-panel';
 import { healthView, targetText } from '../features/health/lib/health-view';
-import { clockText, type Outage, pairOutages } from '../features/health/lib/outages';
+import { pairOutages } from '../features/health/lib/outages';
 import { useHealthAnnouncement } from '../features/health/lib/use-health-announcement';
 import { useNow } from '../features/health/lib/use-now';
-import { withFailures } from '../features/health/lib/what-if';
-import { useChanges } from '../features/history/api/get-changes';
-import { catchmentAt } from '../features/history/lib/catchment-at';
+import { withFailures } from '../features/health/lib/with-failures';
 import type { TimelineItem } from '../features/history/lib/timeline';
 import { useTestDnsAnswer } from '../features/preview/api/get-test-dns-answer';
 import { useRecordSets } from '../features/records/api/get-record-sets';
@@ -32,8 +28,14 @@ import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
 import { hasPreviewQuery, useAppLocation } from './use-app-location';
 
-// History's "catchment meanwhile" maps load when first opened.
-const CompareMaps = lazy(() => import('./compare-maps').then((m) => ({ default: m.CompareMaps })));
+// History's outage entries and their catchment-as-it-was maps (the rollback engine): on demand.
+const OutageTimelineEntry = lazy(() =>
+  import('./outage-catchment').then((m) => ({ default: m.OutageTimelineEntry })),
+);
+// The what-if view loads the impact engine and the cities table: only when it is opened.
+const WhatIfPanel = lazy(() =>
+  import('../features/health/components/what-if-panel').then((m) => ({ default: m.WhatIfPanel })),
+);
 
 // The sign-in dialog loads when first asked for.
 const SignInDialog = lazy(() =>
@@ -316,22 +318,9 @@ export function App() {
     key: `health|${o.key}`,
     at: o.at,
     node: (
-      <HealthOutageEntry
-        outage={o}
-        nowIso={nowIso}
-        renderCatchment={
-          records.data
-            ? (out) => (
-                <OutageCatchment
-                  zoneId={zone.id}
-                  outage={out}
-                  records={records.data}
-                  nowIso={nowIso}
-                />
-              )
-            : undefined
-        }
-      />
+      <Suspense fallback={<Skeleton rows={1} label="Loading the outage" />}>
+        <OutageTimelineEntry zoneId={zone.id} outage={o} records={records.data} nowIso={nowIso} />
+      </Suspense>
     ),
   }));
 
@@ -447,20 +436,22 @@ export function App() {
             {healthNews}
           </span>
           {showWhatIf && (
-            <WhatIfPanel
-              records={latencySets}
-              real={realHealth}
-              statusOf={(r) => {
-                const e = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
-                return e ? healthView(e.Status, now) : undefined;
-              }}
-              failed={failed}
-              onChange={setFailed}
-              onClose={() => {
-                setWhatIfOpen(false);
-                setFailed([]);
-              }}
-            />
+            <Suspense fallback={null}>
+              <WhatIfPanel
+                records={latencySets}
+                real={realHealth}
+                statusOf={(r) => {
+                  const e = r.HealthCheckId ? healthById.get(r.HealthCheckId) : undefined;
+                  return e ? healthView(e.Status, now) : undefined;
+                }}
+                failed={failed}
+                onChange={setFailed}
+                onClose={() => {
+                  setWhatIfOpen(false);
+                  setFailed([]);
+                }}
+              />
+            </Suspense>
           )}
           <div id="main-tabs" className="main-tabs">
             <Tabs
@@ -507,65 +498,6 @@ export function App() {
  * The catchment of the outage's name healthy and while its check was down, drawn from the
  * records the zone had when it went down (today's with every later batch undone).
  */
-function OutageCatchment({
-  zoneId,
-  outage,
-  records,
-  nowIso,
-}: {
-  zoneId: string;
-  outage: Outage;
-  records: ResourceRecordSet[];
-  nowIso: string;
-}) {
-  const changes = useChanges(zoneId);
-  const ref = outage.records[0];
-  // Began before the loaded transitions: the last moment known to be down is its end.
-  const atIso = outage.down?.At ?? outage.up?.At;
-  if (!ref || !atIso) return null;
-  const name = safeNormalize(ref.name);
-  if (!name) return null;
-  if (changes.isPending) return <Skeleton rows={4} label="Loading the change history" />;
-  const at = catchmentAt({
-    today: records,
-    changes: changes.data ?? null,
-    atIso,
-    atText: clockText(atIso, nowIso),
-    name,
-    type: ref.type,
-    healthCheckId: outage.healthCheckId,
-    failedSetIds: outage.records
-      .filter((r) => safeNormalize(r.name) === name && r.type === ref.type)
-      .flatMap((r) => (r.setIdentifier === undefined ? [] : [r.setIdentifier])),
-  });
-  const note = <p className="muted">{at.note}</p>;
-  if (!at.sets.length) {
-    return (
-      <>
-        {note}
-        <p className="muted">
-          {displayName(name)} had no latency records at {clockText(atIso, nowIso)}.
-        </p>
-      </>
-    );
-  }
-  return (
-    <>
-      {note}
-      <Suspense fallback={<Skeleton rows={4} label="Loading maps" />}>
-        <CompareMaps
-          name={name}
-          type={ref.type}
-          before={at.sets}
-          after={at.sets}
-          afterHealth={at.down}
-          titles={['Healthy', 'While down']}
-        />
-      </Suspense>
-    </>
-  );
-}
-
 function Shell({
   session,
   zones,

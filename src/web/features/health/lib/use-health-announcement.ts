@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ResourceRecordSet } from '../../../../engine/types';
-import type { HealthBySet } from './what-if';
+import type { HealthBySet } from './with-failures';
 
 /** What changed between two health maps of the same records, as a sentence (or null). */
 export function healthChangeText(

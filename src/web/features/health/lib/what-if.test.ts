@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ImpactCity } from '../../../../engine/impact';
 import type { ResourceRecordSet } from '../../../../engine/types';
-import { parseCityTable, whatIf, withFailures } from './what-if';
+import { parseCityTable, whatIf } from './what-if';
+import { withFailures } from './with-failures';
 
 const rec = (set: string, region: string, check?: string): ResourceRecordSet => ({
   Name: 'app.example.com.',

@@ -11,7 +11,9 @@ import type { ResourceRecordSet } from '../../../../engine/types';
 const WHAT_IF_PREFIX = 'what-if:';
 
 /** Health by SetIdentifier (false = unhealthy); missing = healthy. */
-export type HealthBySet = Readonly<Record<string, boolean>>;
+export type { HealthBySet } from './with-failures';
+
+import { type HealthBySet, withFailures } from './with-failures';
 
 /** The cities file: `name \t country \t lat \t lon \t population` per line (see scripts/largest-cities.mjs). */
 export function parseCityTable(text: string): ImpactCity[] {
@@ -41,16 +43,6 @@ export function loadLargestCities(): Promise<ImpactCity[]> {
     citiesPromise = null;
   });
   return citiesPromise;
-}
-
-/** Health with the picked set ids failed as well. */
-export function withFailures(
-  real: HealthBySet,
-  failed: readonly string[],
-): Record<string, boolean> {
-  const out: Record<string, boolean> = { ...real };
-  for (const id of failed) out[id] = false;
-  return out;
 }
 
 export interface WhatIfResult {
