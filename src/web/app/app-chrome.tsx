@@ -1,10 +1,17 @@
+import { lazy, Suspense } from 'react';
 import type { ZoneSummary } from '../../shared/zones';
 import { SessionStatus } from '../features/auth/components/session-status';
-import { DnsEndpointIndicator } from '../features/dns/components/dns-endpoint-indicator';
 import { ZonePicker } from '../features/zones/components/zone-picker';
 import type { Permission } from '../lib/permissions';
 import { useTheme } from '../lib/theme';
 import type { Session } from '../lib/use-session';
+
+// The DNS pill (status, details, dig line) is not needed for the first paint.
+const DnsEndpointIndicator = lazy(() =>
+  import('../features/dns/components/dns-endpoint-indicator').then((m) => ({
+    default: m.DnsEndpointIndicator,
+  })),
+);
 
 export function AppHeader({
   zones,
@@ -46,10 +53,12 @@ export function AppHeader({
         onSelect={onSelectZone}
         createPermission={createZone}
       />
-      <DnsEndpointIndicator
-        zoneId={zoneId}
-        zoneName={zones?.find((z) => z.id === zoneId)?.name ?? null}
-      />
+      <Suspense fallback={null}>
+        <DnsEndpointIndicator
+          zoneId={zoneId}
+          zoneName={zones?.find((z) => z.id === zoneId)?.name ?? null}
+        />
+      </Suspense>
       <span className="toolbar-spacer" />
       <a className="header-link" href="/api/docs" target="_blank" rel="noreferrer">
         API docs
