@@ -3,7 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { ResourceRecordSet } from '../src/engine/types';
 import type { HealthCheckResponse } from '../src/shared/health';
-import { ADMIN_HEADERS, api, demoZoneId, expect, openZone, recordTable, test } from './support';
+import {
+  ADMIN_HEADERS,
+  api,
+  demoZoneId,
+  expect,
+  openZone,
+  pixelAt,
+  recordTable,
+  test,
+} from './support';
 
 /**
  * Health checks that really probe: an HTTP endpoint this test starts on 127.0.0.1 answers 200,
@@ -46,27 +55,6 @@ async function setHealthCheck(
       },
     ],
   });
-}
-
-/** RGB of the map canvas at a geographic point (the drawing buffer is preserved). */
-async function pixelAt(page: Page, lat: number, lon: number): Promise<[number, number, number]> {
-  return page.evaluate(
-    ([lat, lon]) => {
-      const map = window.__atlasMap;
-      if (!map) throw new Error('no map');
-      const canvas = map.getCanvas();
-      const p = map.project([lon, lat]);
-      const scale = canvas.width / canvas.clientWidth;
-      const ctx = document.createElement('canvas').getContext('2d');
-      if (!ctx) throw new Error('no 2d context');
-      ctx.canvas.width = 1;
-      ctx.canvas.height = 1;
-      ctx.drawImage(canvas, Math.round(p.x * scale), Math.round(p.y * scale), 1, 1, 0, 0, 1, 1);
-      const d = ctx.getImageData(0, 0, 1, 1).data;
-      return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0] as [number, number, number];
-    },
-    [lat, lon] as const,
-  );
 }
 
 /** Brazil's pixel once the map has drawn everything pending. */

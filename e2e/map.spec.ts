@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { FeatureCollection, MultiLineString } from 'geojson';
-import { demoZoneId, expect, openZone, test } from './support';
+import { demoZoneId, expect, openZone, pixelAt, test } from './support';
 
 /**
  * The atlas map against the real server and a real Chromium (WebGL through SwiftShader): it must
@@ -43,27 +43,6 @@ async function waitForIdle(page: Page) {
         map.once('idle', () => resolve());
         map.triggerRepaint();
       }),
-  );
-}
-
-/** RGB of the map's canvas at a geographic point (read back from the WebGL drawing buffer). */
-async function pixelAt(page: Page, lat: number, lon: number): Promise<[number, number, number]> {
-  return page.evaluate(
-    ([lat, lon]) => {
-      const map = window.__atlasMap;
-      if (!map) throw new Error('no map');
-      const canvas = map.getCanvas();
-      const p = map.project([lon, lat]);
-      const scale = canvas.width / canvas.clientWidth;
-      const ctx = document.createElement('canvas').getContext('2d');
-      if (!ctx) throw new Error('no 2d context');
-      ctx.canvas.width = 1;
-      ctx.canvas.height = 1;
-      ctx.drawImage(canvas, Math.round(p.x * scale), Math.round(p.y * scale), 1, 1, 0, 0, 1, 1);
-      const d = ctx.getImageData(0, 0, 1, 1).data;
-      return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0] as [number, number, number];
-    },
-    [lat, lon] as const,
   );
 }
 

@@ -206,3 +206,28 @@ export const test = base.extend<Fixtures & Options>({
 });
 
 export { expect };
+
+/** RGB of the map's canvas at a geographic point (read back from the WebGL drawing buffer). */
+export async function pixelAt(
+  page: Page,
+  lat: number,
+  lon: number,
+): Promise<[number, number, number]> {
+  return page.evaluate(
+    ([lat, lon]) => {
+      const map = window.__atlasMap;
+      if (!map) throw new Error('no map');
+      const canvas = map.getCanvas();
+      const p = map.project([lon, lat]);
+      const scale = canvas.width / canvas.clientWidth;
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.canvas.width = 1;
+      ctx.canvas.height = 1;
+      ctx.drawImage(canvas, Math.round(p.x * scale), Math.round(p.y * scale), 1, 1, 0, 0, 1, 1);
+      const d = ctx.getImageData(0, 0, 1, 1).data;
+      return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0] as [number, number, number];
+    },
+    [lat, lon] as const,
+  );
+}

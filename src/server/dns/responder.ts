@@ -339,11 +339,11 @@ export class DnsResponder {
     let p = this.writeHeaderAndQuestion(req, out, RCODE.NOERROR, true, qEnd);
     const rrsStart = p;
     if (p + answer.rrs.length > limit) {
-      return this.close(req, out, limit + 1, 0, 0, 0, rrsStart, limit, qEnd);
+      return this.close(req, out, limit + 1, 0, 0, 0, rrsStart, limit);
     }
     copyBytes(answer.rrs, 0, answer.rrs.length, out, p);
     p += answer.rrs.length;
-    return this.close(req, out, p, answer.count, 0, 0, rrsStart, limit, qEnd);
+    return this.close(req, out, p, answer.count, 0, 0, rrsStart, limit);
   }
 
   /** Offset in qname of label i (labels = the root byte). */
@@ -461,7 +461,7 @@ export class DnsResponder {
     out[p++] = cpu.length;
     p += out.write(cpu, p, 'latin1');
     out[p++] = 0;
-    return this.close(req, out, p, 1, 0, 0, start, limit, this.qEnd);
+    return this.close(req, out, p, 1, 0, 0, start, limit);
   }
 
   /** NXDOMAIN or NODATA: the zone's SOA in the authority section with the negative TTL. */
@@ -491,7 +491,7 @@ export class DnsResponder {
     p += 10;
     copyBytes(zone.soaRdata, 0, zone.soaRdata.length, out, p);
     p += zone.soaRdata.length;
-    return this.close(req, out, p, 0, 1, 0, start, limit, this.qEnd);
+    return this.close(req, out, p, 0, 1, 0, start, limit);
   }
 
   /** A referral: not authoritative, the cut's NS in authority, glue in additional. */
@@ -522,7 +522,7 @@ export class DnsResponder {
     }
     d.glue.copy(out, p);
     p += d.glue.length;
-    return this.close(req, out, p, 0, d.ns.length, d.glueCount, start, limit, this.qEnd);
+    return this.close(req, out, p, 0, d.ns.length, d.glueCount, start, limit);
   }
 
   /** Header (id, flags, QDCOUNT 1) and the question copied byte for byte; returns the next offset. */
@@ -558,7 +558,6 @@ export class DnsResponder {
     ar: number,
     sectionsStart: number,
     limit: number,
-    qEnd: number,
   ): number {
     const optLen = this.hasOpt ? 11 + (this.ecsPresent ? 8 + this.ecsAddrLen : 0) : 0;
     let p = end;
@@ -577,7 +576,6 @@ export class DnsResponder {
       ar++;
     }
     out.writeUInt16BE(ar, 10);
-    void qEnd;
     return p;
   }
 

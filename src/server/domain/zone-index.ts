@@ -48,12 +48,11 @@ export function indexZone(zone: Zone, sets: readonly ResourceRecordSet[]): Index
     if (r.AliasTarget) aliasTargets.add(normalizeName(r.AliasTarget.DNSName));
     if (r.HealthCheckId) health.add(r.HealthCheckId);
   }
-  const serial = (zone as Zone & { serial?: number }).serial ?? 0;
   return {
     id: zone.id,
     apex,
     version: zone.version,
-    serial,
+    serial: zone.serial,
     sets,
     byName,
     ancestors,
