@@ -127,10 +127,12 @@ export class ZoneIndex {
    */
   async sync(): Promise<string[]> {
     const changed: string[] = [];
-    const listed = await this.repository.listZones();
+    // Ids and versions only: this runs every 100 ms for the DNS server.
+    const listed = await this.repository.listZoneVersions();
     const seen = new Set<string>();
     for (const summary of listed) {
       seen.add(summary.id);
+      if (this.byId.get(summary.id)?.version === summary.version) continue;
       const zone = await this.repository.getZone(summary.id);
       if (zone === null) continue;
       const have = this.byId.get(zone.id);

@@ -182,6 +182,31 @@ export function describeRepositoryContract(
         expect((await repo.listZones()).map((z) => z.name)).toEqual(['shop.example.net']);
       });
 
+      it('lists every zone id with its version, and the version moves with a batch', async () => {
+        const a = await repo.createZone('versions-a.example');
+        const b = await repo.createZone('versions-b.example');
+        const before = new Map((await repo.listZoneVersions()).map((z) => [z.id, z.version]));
+        expect(before.get(a.id)).toBe(0);
+        expect(before.get(b.id)).toBe(0);
+        const applied = await repo.applyChangeBatch(a.id, {
+          Changes: [
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'www.versions-a.example',
+                Type: 'A',
+                TTL: 60,
+                ResourceRecords: [{ Value: '192.0.2.1' }],
+              },
+            },
+          ],
+        });
+        expect(applied.ok).toBe(true);
+        const after = new Map((await repo.listZoneVersions()).map((z) => [z.id, z.version]));
+        expect(after.get(a.id)).toBe(1);
+        expect(after.get(b.id)).toBe(0);
+      });
+
       it('lists zones by name with their record counts', async () => {
         const b = await zoneWith([OREGON, SINGAPORE], 'example.com');
         const a = await repo.createZone('alpha.example');

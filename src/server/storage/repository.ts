@@ -378,6 +378,8 @@ export class InvalidHealthCheckError extends Error {
 
 export interface Repository {
   listZones(): Promise<ZoneSummary[]>;
+  /** Every zone's id and version: one cheap read, for loops that look for changed zones. */
+  listZoneVersions(): Promise<{ id: string; version: number }[]>;
   getZone(zoneId: string): Promise<Zone | null>;
   /**
    * Name is normalised (lower case, no trailing dot). The zone starts, in the same transaction,

@@ -318,6 +318,10 @@ export class SqliteRepository implements Repository {
     return { ...entry, id, at, details: JSON.parse(detailsJson) as Record<string, unknown> };
   }
 
+  async listZoneVersions(): Promise<{ id: string; version: number }[]> {
+    return this.sql.zoneVersions.all();
+  }
+
   async listZones(): Promise<ZoneSummary[]> {
     return this.sql.listZones.all();
   }
@@ -1088,6 +1092,9 @@ function prepareStatements(db: Database) {
       `SELECT z.id, z.name,
               (SELECT count(*) FROM record_sets r WHERE r.zone_id = z.id) AS recordCount
          FROM zones z ORDER BY z.name`,
+    ),
+    zoneVersions: db.prepare<[], { id: string; version: number }>(
+      'SELECT id, version FROM zones ORDER BY id',
     ),
     getZone: db.prepare<[string], Zone>(
       'SELECT id, name, created_at AS createdAt, version, serial FROM zones WHERE id = ?',
