@@ -15,6 +15,7 @@ import { EventTicketStore } from './auth/event-tickets';
 import { DomainFieldError } from './domain/errors';
 import { ServerEvents } from './domain/events';
 import { HealthService } from './domain/health-checks';
+import { createMeasurementService, type MeasurementService } from './domain/measurements';
 import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
@@ -25,6 +26,7 @@ import { type DnsEndpoint, registerDnsRoutes } from './routes/dns-routes';
 import { registerEventRoutes } from './routes/event-routes';
 import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
+import { registerMeasurementRoutes } from './routes/measurement-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
 import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
@@ -64,6 +66,8 @@ export interface AppOptions {
   allowPrivateHealthTargets?: boolean;
   /** How long an event ticket may open a stream, ms (tests); default 60 s. */
   eventTicketTtlMs?: number;
+  /** Measured latency (ingest, snapshots, models); default: one over `repository` and `geo`. */
+  measurements?: MeasurementService;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -198,6 +202,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     eventTickets,
   });
   const cities = options.impactCities ?? loadImpactCities;
+  const measurements =
+    options.measurements ?? createMeasurementService(options.repository, options.geo);
 
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
@@ -207,7 +213,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
   });
   registerChangeRoutes(app, { repository: options.repository, dns: options.dns ?? null });
-  registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex);
+  registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex, measurements);
+  registerMeasurementRoutes(app, {
+    repository: options.repository,
+    geo: options.geo,
+    measurements,
+  });
   const health =
     options.health ??
     new HealthService(options.repository, {

@@ -6,7 +6,10 @@
  * makes that secret an admin token (`admin-env`), for automation and tests. On a database
  * without any token, a first admin token is made and printed once. The health checker runs
  * here: LATENCY_ATLAS_HEALTH_ALLOW_PRIVATE=1 lets it probe private addresses,
- * LATENCY_ATLAS_HEALTH_INTERVAL_MS overrides every check's interval.
+ * LATENCY_ATLAS_HEALTH_INTERVAL_MS overrides every check's interval. Measured latency:
+ * LATENCY_ATLAS_MEASUREMENT_RETENTION_DAYS (raw samples, 30) and
+ * LATENCY_ATLAS_AGGREGATE_RETENTION_DAYS (hour aggregates, 400); hours are aggregated and old
+ * samples pruned every minute here.
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
@@ -20,6 +23,7 @@ import { type DnsServer, startDnsServer } from './dns/dns-server';
 import { type DnsWorkers, startDnsWorkers } from './dns/dns-workers';
 import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
+import { createMeasurementService } from './domain/measurements';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
@@ -74,6 +78,19 @@ function readHealthInterval(text: string | undefined): number | undefined {
   return ms;
 }
 
+function readDays(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 3650) {
+    throw new StartError(`${name} must be a whole number of days from 1 to 3650, got "${text}"`);
+  }
+  return days;
+}
+
+/** How often hours are aggregated and old samples pruned, ms. */
+const COMPACT_EVERY_MS = 60_000;
+
 function isTruthy(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
@@ -108,6 +125,12 @@ async function main(): Promise<void> {
   }
 
   const zoneIndex = new ZoneIndex(repository);
+  const measurements = createMeasurementService(repository, geo, {
+    settings: {
+      retentionDays: readDays('LATENCY_ATLAS_MEASUREMENT_RETENTION_DAYS', 30),
+      aggregateRetentionDays: readDays('LATENCY_ATLAS_AGGREGATE_RETENTION_DAYS', 400),
+    },
+  });
   const dnsWorkers = readDnsWorkers(process.env.DNS_WORKERS);
   let dns: DnsServer | DnsWorkers | null = null;
   if (dnsPort !== null) {
@@ -129,6 +152,7 @@ async function main(): Promise<void> {
           host: dnsHost,
           port: dnsPort,
           index: zoneIndex,
+          measurements,
         });
       }
     } catch (err) {
@@ -166,6 +190,7 @@ async function main(): Promise<void> {
     zoneIndex,
     dns: dnsEndpoint,
     health,
+    measurements,
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     webRoot: resolve(process.cwd(), 'dist'),
@@ -179,6 +204,7 @@ async function main(): Promise<void> {
     console.log(`latency-atlas: ${signal}, shutting down`);
     try {
       await checker.stop();
+      clearInterval(compaction);
       await app.close();
       await dns?.close();
       await repository.close();
@@ -188,6 +214,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  const compact = () =>
+    measurements.compact().catch((err: unknown) => {
+      console.error('latency-atlas: aggregating measurements failed', err);
+    });
+  const compaction = setInterval(compact, COMPACT_EVERY_MS);
+  compaction.unref();
+  void compact();
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 

@@ -10,6 +10,7 @@ import { type DnsServer, startDnsServer } from './dns/dns-server';
 import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import type { ProbeTimeouts } from './domain/health-probe';
+import { createMeasurementService, type MeasurementService } from './domain/measurements';
 import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
 import { openRepository } from './storage/open-repository';
@@ -37,6 +38,8 @@ export interface TestServer {
   health: HealthService;
   /** The checker, when started with `healthChecker: true`. */
   checker: HealthChecker | null;
+  /** Measured latency, shared by the routes and the DNS server. */
+  measurements: MeasurementService;
   /** Makes a token (as `npm run token -- create` does) and returns its secret. */
   createToken(name: string, role: Role): Promise<string>;
   /** Close app and repository (keeps the files). */
@@ -65,6 +68,12 @@ export async function startTestServer(
     healthTimeouts?: Partial<ProbeTimeouts>;
     /** How long an event ticket may open a stream, ms (default 60 s). */
     eventTicketTtlMs?: number;
+    /** How often the DNS server looks at routing models, ms (default 1000). */
+    dnsModelCheckMs?: number;
+    /** Raw measurement retention, days (default 30). */
+    measurementRetentionDays?: number;
+    /** The clock measurements are judged by (ms epoch), for tests of windows and retention. */
+    measurementNow?: () => number;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -73,6 +82,12 @@ export async function startTestServer(
   if (opts.demo) await seedDemo(repository);
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const zoneIndex = new ZoneIndex(repository);
+  const measurements = createMeasurementService(repository, loadGeo(), {
+    ...(opts.measurementRetentionDays !== undefined
+      ? { settings: { retentionDays: opts.measurementRetentionDays } }
+      : {}),
+    ...(opts.measurementNow !== undefined ? { now: opts.measurementNow } : {}),
+  });
   const dns = opts.dns
     ? await startDnsServer({
         repository,
@@ -80,7 +95,9 @@ export async function startTestServer(
         host: '127.0.0.1',
         port: 0,
         index: zoneIndex,
+        measurements,
         ...(opts.dnsRefreshMs !== undefined ? { refreshMs: opts.dnsRefreshMs } : {}),
+        ...(opts.dnsModelCheckMs !== undefined ? { modelCheckMs: opts.dnsModelCheckMs } : {}),
       })
     : null;
   const health = new HealthService(repository, {
@@ -92,6 +109,7 @@ export async function startTestServer(
     zoneIndex,
     dns,
     health,
+    measurements,
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
     ...(opts.privateReads ? { privateReads: true } : {}),
     ...(opts.eventTicketTtlMs !== undefined ? { eventTicketTtlMs: opts.eventTicketTtlMs } : {}),
@@ -123,6 +141,7 @@ export async function startTestServer(
     dns,
     health,
     checker,
+    measurements,
     adminHeaders: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
     async createToken(name, role) {
       const secret = generateTokenSecret();

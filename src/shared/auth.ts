@@ -5,23 +5,32 @@ import { z } from 'zod';
  * the server stores only their SHA-256.
  */
 
-/** Roles from least to most: each one can do everything the ones before it can. */
-export const ROLES = ['viewer', 'editor', 'approver', 'admin'] as const;
+/**
+ * Roles from least to most: each one can do everything the ones before it can. A reporter may
+ * only post measurements (probes, collectors); it cannot read where reads are private.
+ */
+export const ROLES = ['reporter', 'viewer', 'editor', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const RoleSchema = z.enum(ROLES).meta({
   id: 'Role',
   description:
-    'viewer: read; editor: propose, apply where no approval is needed; approver: also approve/reject; admin: everything, incl. tokens, settings and direct apply.',
+    'reporter: post measurements only; viewer: read; editor: propose, apply where no approval is needed; approver: also approve/reject; admin: everything, incl. tokens, settings and direct apply.',
 });
 
 /**
  * Rank of each role. A lookup table on purpose: Vite 8.3.8's minifier folds
  * `ROLES.indexOf(a) >= ROLES.indexOf(b)` to `true` in the browser bundle.
  */
-const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, editor: 1, approver: 2, admin: 3 };
+const ROLE_RANK: Readonly<Record<Role, number>> = {
+  reporter: 0,
+  viewer: 1,
+  editor: 2,
+  approver: 3,
+  admin: 4,
+};
 
-/** True when `role` may do what `needed` may (viewer < editor < approver < admin). */
+/** True when `role` may do what `needed` may (reporter < viewer < editor < approver < admin). */
 export function roleAtLeast(role: Role, needed: Role): boolean {
   return (ROLE_RANK[role] ?? -1) >= (ROLE_RANK[needed] ?? Number.POSITIVE_INFINITY);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlannedChange } from '../engine/change-batch';
+import { MAX_WINDOW_DAYS, ROUTING_MODELS } from './measurements';
 import {
   AppliedChangeSchema,
   ChangeActionSchema,
@@ -190,11 +191,61 @@ export const StaleProposalErrorSchema = z
   });
 
 export const ZoneSettingsSchema = z
-  .strictObject({
+  .object({
     /** Apply only proposals approved by someone other than their author; direct writes: admin only. */
     requireApproval: z.boolean(),
+    /** How routing estimates RTT: great-circle distance (default) or measured latency. */
+    routingModel: z.enum(ROUTING_MODELS),
+    /** Samples of the last this-many days count "now" (1–90). */
+    measurementWindowDays: z.number().int(),
+    /** The browser beacon's probe URL per region code. */
+    probeUrls: z.record(z.string(), z.string()),
+    /** Public key for the browser beacon (POST /api/zones/{id}/beacon-key makes one); null until then. */
+    beaconKey: z.string().nullable(),
   })
-  .meta({ id: 'ZoneSettings', examples: [{ requireApproval: true }] });
+  .meta({
+    id: 'ZoneSettings',
+    examples: [
+      {
+        requireApproval: true,
+        routingModel: 'measured',
+        measurementWindowDays: 7,
+        probeUrls: { 'eu-west-1': 'https://198.51.100.7/probe' },
+        beaconKey: null,
+      },
+    ],
+  });
+
+const PROBE_URL = /^https?:\/\/[^\s]+$/i;
+
+/** PUT /api/zones/{id}/settings: the fields to change; the rest stay as they are. */
+export const ZoneSettingsUpdateSchema = z
+  .strictObject({
+    requireApproval: z.boolean().optional(),
+    routingModel: z
+      .enum(ROUTING_MODELS, { error: 'routingModel is "distance" or "measured"' })
+      .optional(),
+    measurementWindowDays: z
+      .number({ error: `measurementWindowDays is a whole number of days in 1–${MAX_WINDOW_DAYS}` })
+      .int({ error: `measurementWindowDays is a whole number of days in 1–${MAX_WINDOW_DAYS}` })
+      .min(1, { error: `measurementWindowDays is a whole number of days in 1–${MAX_WINDOW_DAYS}` })
+      .max(MAX_WINDOW_DAYS, {
+        error: `measurementWindowDays is a whole number of days in 1–${MAX_WINDOW_DAYS}`,
+      })
+      .optional(),
+    probeUrls: z
+      .record(
+        z.string(),
+        z
+          .string()
+          .max(2048)
+          .regex(PROBE_URL, { error: 'a probe URL is an http:// or https:// URL' }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'ZoneSettingsUpdate', examples: [{ routingModel: 'measured' }] });
+export type ZoneSettingsUpdate = z.infer<typeof ZoneSettingsUpdateSchema>;
+
 export type ZoneSettingsWire = z.infer<typeof ZoneSettingsSchema>;
 
 export const RollbackQuerySchema = z.strictObject({

@@ -17,6 +17,7 @@ const OPTIONAL_LIMITS: Readonly<Record<string, number>> = {
   lon: 32,
   ip: 64,
   unhealthy: 10_000,
+  at: 40,
 };
 
 export const TestDnsAnswerQuerySchema = z
@@ -51,6 +52,9 @@ export const TestDnsAnswerQuerySchema = z
     ip: optionalText(64).describe('A client IPv4/IPv6 address, looked up as is.'),
     unhealthy: optionalText(10_000).describe(
       'Comma-separated SetIdentifiers to treat as unhealthy (a failure preview; nothing is stored).',
+    ),
+    at: optionalText(40).describe(
+      'Route as at this ISO time: the measurement window ending then (zones on the measured model).',
     ),
   })
   .meta({ id: 'TestDnsAnswerQuery' });
@@ -88,6 +92,10 @@ export const RoutingCandidateSchema = z
     rttHighMs: z.number(),
     distanceKm: z.number(),
     healthy: z.boolean(),
+    /** measured: this place's own samples; learned: nearby places'; distance: the estimate. */
+    source: z.enum(['measured', 'learned', 'distance']),
+    /** Samples behind the estimate (0 for distance). */
+    samples: z.number().int().min(0),
   })
   .meta({ id: 'RoutingCandidate' });
 
@@ -100,6 +108,10 @@ export const RoutingSchema = z
     candidates: z.array(RoutingCandidateSchema),
     /** Every candidate was unhealthy, so all were treated as healthy (Route 53 rule). */
     allUnhealthy: z.boolean(),
+    /** The zone's routing model. */
+    model: z.enum(['distance', 'measured']),
+    /** The time routed as (`at=`), when given. */
+    at: z.string().optional(),
   })
   .meta({ id: 'Routing' });
 
@@ -135,9 +147,12 @@ export const TestDnsAnswerResponseSchema = z
               rttHighMs: 247.3,
               distanceKm: 8095.1,
               healthy: true,
+              source: 'distance',
+              samples: 0,
             },
           ],
           allUnhealthy: false,
+          model: 'distance',
         },
       },
     ],

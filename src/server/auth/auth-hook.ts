@@ -42,6 +42,7 @@ export interface AuthOptions {
 const PUBLIC_PATHS = new Set(['/api/health', '/api/openapi.json', '/api/docs']);
 
 const ROLE_ARTICLE: Record<Role, string> = {
+  reporter: 'a reporter',
   viewer: 'a viewer',
   editor: 'an editor',
   approver: 'an approver',
@@ -108,7 +109,11 @@ export function registerAuth(
         requireRole(req, 'viewer', 'reading (this server keeps reads private)');
       return;
     }
-    requireRole(req, access === 'token' ? 'viewer' : access);
+    if (access === 'token') {
+      if (!req.principal) throw unauthorized(`this request needs an API token: ${TOKEN_HELP}`);
+      return;
+    }
+    requireRole(req, access);
   });
 
   /** The ticket's principal, checked again against its token so a revocation counts at once. */

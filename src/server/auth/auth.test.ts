@@ -46,12 +46,14 @@ describe('token secrets', () => {
   });
 
   it('orders roles viewer < editor < approver < admin', () => {
-    expect(ROLES).toEqual(['viewer', 'editor', 'approver', 'admin']);
+    expect(ROLES).toEqual(['reporter', 'viewer', 'editor', 'approver', 'admin']);
     expect(roleAtLeast('approver', 'editor')).toBe(true);
     expect(roleAtLeast('admin', 'approver')).toBe(true);
     expect(roleAtLeast('editor', 'approver')).toBe(false);
     expect(roleAtLeast('viewer', 'editor')).toBe(false);
     expect(roleAtLeast('viewer', 'viewer')).toBe(true);
+    expect(roleAtLeast('reporter', 'viewer')).toBe(false);
+    expect(roleAtLeast('editor', 'reporter')).toBe(true);
   });
 });
 

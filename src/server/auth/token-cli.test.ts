@@ -106,7 +106,9 @@ describe('npm run token (scripts/token.ts)', () => {
     expect(dup.stderr).toMatch(/a token named "admin-env" already exists/);
     const role = await tokenCli(['create', '--name', 'zed', '--role', 'root'], url);
     expect(role.code).toBe(2);
-    expect(role.stderr).toMatch(/--role "root": use one of viewer, editor, approver, admin/);
+    expect(role.stderr).toMatch(
+      /--role "root": use one of reporter, viewer, editor, approver, admin/,
+    );
     const unknown = await tokenCli(['revoke', '--name', 'nobody'], url);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no token named "nobody"/);

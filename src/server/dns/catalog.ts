@@ -1,4 +1,5 @@
-import type { ResourceRecordSet } from '../../engine/types';
+import type { LatencyModel, ResourceRecordSet } from '../../engine/types';
+import type { MeasurementService, ZoneModel } from '../domain/measurements';
 import type { ZoneIndex } from '../domain/zone-index';
 import type { Repository } from '../storage/repository';
 import { NameTable } from './name-table';
@@ -20,10 +21,39 @@ export class DnsCatalog {
   /** Called after a refresh that changed what is served: every zone id with its version. */
   onServed: (versions: [zoneId: string, version: number][]) => void = () => {};
 
+  /** The model each zone on the measured model is compiled with (others: distance). */
+  private models = new Map<string, ZoneModel>();
+  private modelKeys = new Map<string, string>();
+  private lastModelCheck = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly repository: Repository,
     private readonly index: ZoneIndex,
+    private readonly measurements?: MeasurementService,
+    /** How often routing models are looked at, ms: new measurements reach DNS this fast. */
+    private readonly modelCheckMs = 1_000,
   ) {}
+
+  /** Zones whose model (setting, window, measurements) changed since they were compiled. */
+  private async readModels(changed: Set<string>): Promise<void> {
+    if (this.measurements === undefined) return;
+    const now = Date.now();
+    if (now - this.lastModelCheck < this.modelCheckMs) return;
+    this.lastModelCheck = now;
+    const next = new Map<string, ZoneModel>();
+    for (const { zoneId } of await this.repository.listMeasuredZones()) {
+      next.set(zoneId, await this.measurements.zoneModel(zoneId));
+    }
+    this.models = next;
+    for (const z of this.index.zones) {
+      const key = next.get(z.id)?.key ?? 'distance';
+      if ((this.modelKeys.get(z.id) ?? 'distance') !== key) changed.add(z.id);
+    }
+  }
+
+  private modelOf(zoneId: string): LatencyModel | undefined {
+    return this.models.get(zoneId)?.model;
+  }
 
   /** The zone version the tables serve (-1: not served). */
   servedVersion(zoneId: string): number {
@@ -55,6 +85,7 @@ export class DnsCatalog {
         if (this.byId.get(z.id)?.version !== z.version) changed.add(z.id);
       for (const id of this.byId.keys()) if (this.index.get(id) === undefined) changed.add(id);
       await this.readHealth(changed);
+      await this.readModels(changed);
       if (changed.size === 0) return;
       // Zones with aliases into a changed zone answer from it: rebuild them too.
       const changedApexes = new Set<string>();
@@ -80,9 +111,11 @@ export class DnsCatalog {
             this.apexes.delete(old.wire);
             this.byId.delete(id);
           }
+          this.modelKeys.delete(id);
           continue;
         }
-        const wire = compileZone(indexed, lookups, this.isHealthy);
+        const wire = compileZone(indexed, lookups, this.isHealthy, this.modelOf(id));
+        this.modelKeys.set(id, this.models.get(id)?.key ?? 'distance');
         if (wire.problems.length > 0) {
           this.problems.set(id, wire.problems);
           this.onProblem(indexed.apex, wire.problems);

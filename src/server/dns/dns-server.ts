@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import dgram from 'node:dgram';
 import net, { isIP, isIPv6 } from 'node:net';
+import { createMeasurementService, type MeasurementService } from '../domain/measurements';
 import { ZoneIndex } from '../domain/zone-index';
 import type { ServerGeo } from '../geo/load-geo';
 import type { Repository } from '../storage/repository';
@@ -38,6 +39,10 @@ export interface DnsServerOptions {
    * (DNS_WORKERS, the socket comes from the primary) or when the addon fails to open.
    */
   udp?: 'native' | 'node';
+  /** Measured latency for zones on the measured model (default: one over repository and geo). */
+  measurements?: MeasurementService;
+  /** How often routing models are looked at, ms (default 1000). */
+  modelCheckMs?: number;
 }
 
 export interface DnsServer {
@@ -67,7 +72,12 @@ function literalAddressLookup(
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const index = opts.index ?? new ZoneIndex(opts.repository);
-  const catalog = new DnsCatalog(opts.repository, index);
+  const catalog = new DnsCatalog(
+    opts.repository,
+    index,
+    opts.measurements ?? createMeasurementService(opts.repository, opts.geo),
+    opts.modelCheckMs,
+  );
   const onError = opts.onError ?? ((err) => console.error('latency-atlas dns:', err));
   catalog.onProblem = (apex, problems) =>
     console.warn(

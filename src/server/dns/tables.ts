@@ -7,7 +7,7 @@ import {
 } from '../../engine/answer';
 import { normalizeName } from '../../engine/names';
 import { type CompiledRouting, compileRouting } from '../../engine/select-record';
-import type { ResourceRecordSet } from '../../engine/types';
+import type { LatencyModel, ResourceRecordSet } from '../../engine/types';
 import type { IndexedZone } from '../domain/zone-index';
 import { NameTable } from './name-table';
 import { encodeName, encodeNameLower, encodeRdata, RdataError, TYPE_CODES } from './rdata';
@@ -105,6 +105,7 @@ interface Builder {
   problems: string[];
   latency: LatencyWire[];
   isHealthy: HealthLookup;
+  model: LatencyModel | undefined;
 }
 
 function compileChoice(choice: Choice, b: Builder): WireAnswer {
@@ -126,7 +127,7 @@ function compileChoice(choice: Choice, b: Builder): WireAnswer {
     return { kind: 0, rrs: Buffer.concat(parts), count: parts.length };
   }
   const records = choice.options.map((o) => o.record);
-  const routing = compileRouting(records);
+  const routing = compileRouting(records, b.model !== undefined ? { model: b.model } : {});
   const options = choice.options.map((o) => compileChoice(o.choice, b));
   const healthy = new Uint8Array(records.length);
   const wire: LatencyWire = {
@@ -186,8 +187,10 @@ export function compileZone(
   zone: IndexedZone,
   lookups: Pick<PlanAnswerArgs, 'lookup' | 'hasDescendants' | 'zoneFor'>,
   isHealthy: HealthLookup,
+  /** The zone's latency model (default: distance). */
+  model?: LatencyModel,
 ): WireZone {
-  const b: Builder = { problems: [], latency: [], isHealthy };
+  const b: Builder = { problems: [], latency: [], isHealthy, model };
   const names = new NameTable<WireNode>();
   const nodes = new Map<string, WireNode>();
   const nodeFor = (name: string): WireNode => {

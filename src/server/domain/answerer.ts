@@ -1,7 +1,14 @@
 import { type AnswerPlan, evaluateChoice, planAnswer, type SetLookup } from '../../engine/answer';
 import { locateClient } from '../../engine/client-location';
+import { distanceLatencyModel } from '../../engine/latency-model';
+import type { LatencySource } from '../../engine/measured-latency';
 import { decodeNameLabels, normalizeName } from '../../engine/names';
-import type { ClientLocation, ResourceRecordSet, RoutingDecision } from '../../engine/types';
+import type {
+  ClientLocation,
+  ResourceRecordSet,
+  RoutingCandidate,
+  RoutingDecision,
+} from '../../engine/types';
 import {
   parseUnhealthyList,
   type RoutingClient,
@@ -11,6 +18,7 @@ import {
 import type { ServerGeo } from '../geo/load-geo';
 import type { Repository, Zone } from '../storage/repository';
 import { DomainFieldError } from './errors';
+import { type MeasurementService, parseIsoTime, type ZoneModel } from './measurements';
 import { type IndexedZone, ZoneIndex } from './zone-index';
 
 /** What TestDNSAnswer reports as the answering server (Route 53 prints one of its own). */
@@ -29,6 +37,16 @@ export interface DnsAnswerer {
   answerJson(zone: Zone, query: TestDnsAnswerQuery): Promise<string>;
 }
 
+/** Where a candidate's RTT came from; the distance model's estimates carry no source. */
+function sourceOf(c: RoutingCandidate): LatencySource {
+  const s = (c as RoutingCandidate & { source?: LatencySource }).source;
+  return s ?? 'distance';
+}
+
+function samplesOf(c: RoutingCandidate): number {
+  return (c as RoutingCandidate & { samples?: number }).samples ?? 0;
+}
+
 function toWireClient(c: ClientLocation): RoutingClient {
   const out: RoutingClient = { lat: c.lat, lon: c.lon, label: c.label, source: c.source };
   if (c.address !== undefined) out.address = c.address;
@@ -45,6 +63,7 @@ export function createDnsAnswerer(
   repository: Repository,
   geo: ServerGeo,
   index: ZoneIndex = new ZoneIndex(repository),
+  measurements?: MeasurementService,
 ): DnsAnswerer {
   const normalized = new Map<string, string | null>();
   // IP and city data do not change while the server runs: a client description always locates
@@ -111,9 +130,24 @@ export function createDnsAnswerer(
     let stamp = '';
     for (const z of zones) stamp += `${z.id}@${z.version},`;
     if (health) for (const id of healthIds) stamp += health.get(id) === false ? '0' : '1';
+    let at: number | undefined;
+    if (query.at !== undefined && query.at.trim() !== '') {
+      const t = parseIsoTime(query.at);
+      if (t === null) {
+        throw new DomainFieldError(
+          'at',
+          `"${query.at}" is not an ISO 8601 time with a zone, e.g. 2026-11-30T12:00:00Z`,
+        );
+      }
+      at = t;
+    }
+    const zm: ZoneModel = measurements
+      ? await measurements.zoneModel(zone.id, at)
+      : { model: distanceLatencyModel, routingModel: 'distance', key: 'distance' };
+    stamp += `|${zm.key}`;
     const client = where.location;
     const key = `${zone.id}|${name}|${query.recordtype}|${client.lat},${client.lon}|${client.source}|${client.address ?? ''}/${client.prefix ?? ''}|${client.label}|${query.unhealthy ?? ''}|${stamp}`;
-    return { name, client, health, key, indexed: zones[0] as IndexedZone };
+    return { name, client, health, key, indexed: zones[0] as IndexedZone, zm, at };
   }
 
   function compute(
@@ -122,6 +156,8 @@ export function createDnsAnswerer(
     name: string,
     client: ClientLocation,
     health: Map<string, boolean> | undefined,
+    zm: ZoneModel,
+    at: number | undefined,
   ): TestDnsAnswerResponse {
     const base = {
       Nameserver: NAMESERVER,
@@ -164,7 +200,11 @@ export function createDnsAnswerer(
     else if (plan.kind === 'delegation') {
       recordData = (plan.ns.ResourceRecords ?? []).map((v) => v.Value);
     } else if (plan.kind === 'answer') {
-      const result = evaluateChoice(plan.choice, client, isHealthy ? { isHealthy } : {});
+      const result = evaluateChoice(
+        plan.choice,
+        client,
+        isHealthy ? { isHealthy, model: zm.model } : { model: zm.model },
+      );
       recordData = result.values;
       decision = result.decision;
     }
@@ -189,22 +229,26 @@ export function createDnsAnswerer(
           rttHighMs: c.rttHighMs,
           distanceKm: c.distanceKm,
           healthy: c.healthy,
+          source: sourceOf(c),
+          samples: samplesOf(c),
         })),
         allUnhealthy: decision?.allUnhealthy ?? false,
+        model: zm.routingModel,
+        ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
       },
     };
   }
 
   return {
     async answer(zone, query) {
-      const { name, client, health, indexed } = await prepare(zone, query);
-      return compute(indexed, query, name, client, health);
+      const { name, client, health, indexed, zm, at } = await prepare(zone, query);
+      return compute(indexed, query, name, client, health, zm, at);
     },
     async answerJson(zone, query) {
-      const { name, client, health, key, indexed } = await prepare(zone, query);
+      const { name, client, health, key, indexed, zm, at } = await prepare(zone, query);
       const cached = answers.get(key);
       if (cached !== undefined) return cached;
-      const json = JSON.stringify(compute(indexed, query, name, client, health));
+      const json = JSON.stringify(compute(indexed, query, name, client, health, zm, at));
       if (answers.size >= ANSWER_CACHE_LIMIT) answers.clear();
       answers.set(key, json);
       return json;

@@ -43,6 +43,7 @@ import type { Access } from '../auth/auth-hook';
 import { ChangeParamsSchema } from './change-routes';
 import { CityParamsSchema } from './geo-routes';
 import { HealthCheckParamsSchema } from './health-check-routes';
+import { MEASUREMENT_ROUTE_DOCS } from './measurement-route-docs';
 import { REVIEW_ROUTE_DOCS } from './review-route-docs';
 import { ZoneParamsSchema } from './zone-routes';
 
@@ -460,12 +461,14 @@ export const ROUTE_DOCS: RouteDoc[] = [
     },
   },
   ...REVIEW_ROUTE_DOCS,
+  ...MEASUREMENT_ROUTE_DOCS,
 ];
 
 const ACCESS_NOTE: Record<Access, string> = {
   public: 'Open to anyone.',
   read: 'Open without a token (unless the server keeps reads private: then a viewer token).',
   token: 'Needs a valid token (any role).',
+  reporter: 'Needs a token with the reporter role (posts measurements only) or editor and higher.',
   viewer: 'Needs a token with the viewer role or higher.',
   editor: 'Needs a token with the editor role or higher.',
   approver: 'Needs a token with the approver role or higher.',

@@ -358,8 +358,9 @@ describe('proposals', () => {
       H('admin'),
     );
     expect(settings.status, settings.text).toBe(200);
-    expect((await call(s.base, 'GET', `/api/zones/${zone}/settings`)).body).toEqual({
+    expect((await call(s.base, 'GET', `/api/zones/${zone}/settings`)).body).toMatchObject({
       requireApproval: true,
+      routingModel: 'distance',
     });
 
     const batch = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Impact, ImpactCity } from '../../engine/impact';
+import { findRegion } from '../../engine/regions';
 import { invertPlan, rollbackConflicts } from '../../engine/rollback';
 import { issuesToChangeDetails } from '../../shared/errors';
 import type { ProposalImpactResponse } from '../../shared/impact';
@@ -16,7 +17,7 @@ import {
   RejectProposalRequestSchema,
   RollbackQuerySchema,
   unwrapProposalRequest,
-  ZoneSettingsSchema,
+  ZoneSettingsUpdateSchema,
   type ZoneSettingsWire,
 } from '../../shared/proposals';
 import type { ChangeInfoResponse } from '../../shared/rrset';
@@ -27,6 +28,7 @@ import { impactOfPlan } from '../reviews/impact';
 import { toProposalDetail, toProposalWire } from '../reviews/wire';
 import {
   type AppliedChangeBatch,
+  DEFAULT_ZONE_SETTINGS,
   type Proposal,
   type Repository,
   StaleZoneVersionError,
@@ -285,7 +287,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
 
   app.get('/api/zones/:id/settings', async (req): Promise<ZoneSettingsWire> => {
     const zone = await findZone(repository, req.params);
-    return (await repository.getZoneSettings(zone.id)) ?? { requireApproval: false };
+    return (await repository.getZoneSettings(zone.id)) ?? { ...DEFAULT_ZONE_SETTINGS };
   });
 
   app.put(
@@ -294,8 +296,13 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
     async (req): Promise<ZoneSettingsWire> => {
       const principal = requireRole(req, 'admin', 'changing zone settings');
       const zone = await findZone(repository, req.params);
-      const body = ZoneSettingsSchema.safeParse(req.body ?? {});
+      const body = ZoneSettingsUpdateSchema.safeParse(req.body ?? {});
       if (!body.success) throw invalidInput(body.error);
+      for (const region of Object.keys(body.data.probeUrls ?? {})) {
+        if (findRegion(region) === undefined) {
+          throw invalidField(`probeUrls.${region}`, `"${region}" is not an AWS region`);
+        }
+      }
       return storage(repository.updateZoneSettings(zone.id, body.data, { actor: principal.name }));
     },
   );

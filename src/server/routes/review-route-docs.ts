@@ -15,6 +15,7 @@ import {
   RollbackQuerySchema,
   StaleProposalErrorSchema,
   ZoneSettingsSchema,
+  ZoneSettingsUpdateSchema,
 } from '../../shared/proposals';
 import { ChangeInfoResponseSchema } from '../../shared/rrset';
 import type { RouteDoc } from './openapi';
@@ -184,7 +185,7 @@ export const REVIEW_ROUTE_DOCS: RouteDoc[] = [
     method: 'get',
     path: '/api/zones/{id}/settings',
     tag: 'reviews',
-    summary: 'Zone review settings',
+    summary: 'Zone settings (review, routing model, measurement window, beacon)',
     access: 'read',
     params: ZoneParamsSchema,
     responses: {
@@ -196,12 +197,12 @@ export const REVIEW_ROUTE_DOCS: RouteDoc[] = [
     method: 'put',
     path: '/api/zones/{id}/settings',
     tag: 'reviews',
-    summary: 'Change zone review settings',
+    summary: 'Change zone settings (only the fields given)',
     description:
       'requireApproval: proposals need an approval by someone other than their author before apply, and direct POST rrsets is for admins only.',
     access: 'admin',
     params: ZoneParamsSchema,
-    body: ZoneSettingsSchema,
+    body: ZoneSettingsUpdateSchema,
     responses: {
       200: { description: 'Stored', schema: ZoneSettingsSchema },
       400: badInput,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseTestDnsAnswerQueryFast, TestDnsAnswerQuerySchema } from '../../shared/routing';
 import { createDnsAnswerer } from '../domain/answerer';
+import type { MeasurementService } from '../domain/measurements';
 import type { ZoneIndex } from '../domain/zone-index';
 import type { ServerGeo } from '../geo/load-geo';
 import type { Repository } from '../storage/repository';
@@ -13,8 +14,9 @@ export function registerTestDnsAnswerRoute(
   repository: Repository,
   geo: ServerGeo,
   index?: ZoneIndex,
+  measurements?: MeasurementService,
 ): void {
-  const answerer = createDnsAnswerer(repository, geo, index);
+  const answerer = createDnsAnswerer(repository, geo, index, measurements);
   app.get('/api/zones/:id/testdnsanswer', async (req, reply) => {
     // Hot path: a hand-written parse for valid queries, the schema (for its messages) otherwise.
     let query = parseTestDnsAnswerQueryFast(req.query);

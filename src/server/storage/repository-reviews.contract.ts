@@ -4,6 +4,7 @@ import type { Impact } from '../../engine/impact';
 import type { Change, ResourceRecordSet } from '../../engine/types';
 import {
   ApprovalRequiredError,
+  DEFAULT_ZONE_SETTINGS,
   ProposalNotFoundError,
   ProposalStateError,
   type Repository,
@@ -182,11 +183,30 @@ export function describeReviewStorageContract(
     describe('zone settings', () => {
       it('defaults to no approval, stores a change, and is null for an unknown zone', async () => {
         const zone = await zoneWith([]);
-        expect(await repo.getZoneSettings(zone.id)).toEqual({ requireApproval: false });
+        expect(await repo.getZoneSettings(zone.id)).toEqual(DEFAULT_ZONE_SETTINGS);
         expect(
           await repo.updateZoneSettings(zone.id, { requireApproval: true }, { actor: 'admin' }),
-        ).toEqual({ requireApproval: true });
-        expect(await repo.getZoneSettings(zone.id)).toEqual({ requireApproval: true });
+        ).toEqual({ ...DEFAULT_ZONE_SETTINGS, requireApproval: true });
+        expect(await repo.getZoneSettings(zone.id)).toEqual({
+          ...DEFAULT_ZONE_SETTINGS,
+          requireApproval: true,
+        });
+        // Only the fields given change.
+        expect(
+          await repo.updateZoneSettings(zone.id, {
+            routingModel: 'measured',
+            measurementWindowDays: 14,
+          }),
+        ).toEqual({
+          ...DEFAULT_ZONE_SETTINGS,
+          requireApproval: true,
+          routingModel: 'measured',
+          measurementWindowDays: 14,
+        });
+        expect(await repo.listMeasuredZones()).toEqual([{ zoneId: zone.id, windowDays: 14 }]);
+        await repo.updateZoneSettings(zone.id, { beaconKey: 'lab_k1' });
+        expect(await repo.findZoneByBeaconKey('lab_k1')).toBe(zone.id);
+        expect(await repo.findZoneByBeaconKey('lab_nope')).toBeNull();
         expect(await repo.getZoneSettings('ZNOSUCHZONE0000000000')).toBeNull();
         await expect(
           repo.updateZoneSettings('ZNOSUCHZONE0000000000', { requireApproval: true }),

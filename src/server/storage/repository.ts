@@ -3,6 +3,7 @@ import type { Impact } from '../../engine/impact';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../engine/types';
 import type { Role } from '../../shared/auth';
 import type { HealthCheckConfig, HealthCheckReference, HealthSource } from '../../shared/health';
+import type { RoutingModel } from '../../shared/measurements';
 import type { ProposalStatus } from '../../shared/proposals';
 
 export type { ProposalStatus };
@@ -140,6 +141,56 @@ export type ProposalResult =
 export interface ZoneSettings {
   /** Apply only proposals approved by someone other than their author; direct writes: admin only. */
   requireApproval: boolean;
+  /** How routing estimates RTT: great-circle distance (default) or measurements. */
+  routingModel: RoutingModel;
+  /** Samples of the last this-many days count "now", days (1–90, default 7). */
+  measurementWindowDays: number;
+  /** The browser beacon's probe URL per region code (fetched by visitors' browsers). */
+  probeUrls: Record<string, string>;
+  /** Public, zone-scoped key that may only post measurements (the beacon); null until made. */
+  beaconKey: string | null;
+}
+
+export const DEFAULT_ZONE_SETTINGS: Readonly<ZoneSettings> = Object.freeze({
+  requireApproval: false,
+  routingModel: 'distance',
+  measurementWindowDays: 7,
+  probeUrls: {},
+  beaconKey: null,
+});
+
+/** One raw latency sample as stored. `at` is ms epoch. */
+export interface StoredMeasurement {
+  at: number;
+  region: string;
+  rttMs: number;
+  lat: number;
+  lon: number;
+  /** The client's /24 or /48 network when known. */
+  network: string | null;
+  source: string | null;
+}
+
+/** An hour aggregate: cell × network × region over [hour, hour + 1 h), hour in ms epoch. */
+export interface HourAggregate {
+  hour: number;
+  cell: string;
+  network?: string;
+  region: string;
+  samples: number;
+  medianMs: number;
+  p25Ms: number;
+  p75Ms: number;
+}
+
+export interface MeasurementStats {
+  samples: number;
+  aggregates: number;
+  /** ms epoch of the oldest / newest hour with measurements, null with none. */
+  oldestHour: number | null;
+  newestHour: number | null;
+  cells: number;
+  regions: string[];
 }
 
 export interface ApiToken {
@@ -500,14 +551,48 @@ export interface Repository {
    */
   healthCheckReferences(healthCheckIds?: string[]): Promise<Map<string, HealthCheckReference[]>>;
 
-  /** Defaults (no approval) for a zone without settings; null for an unknown zone. */
+  /** Defaults (DEFAULT_ZONE_SETTINGS) for a zone without settings; null for an unknown zone. */
   getZoneSettings(zoneId: string): Promise<ZoneSettings | null>;
-  /** Throws ZoneNotFoundError. */
+  /** Changes the fields given, keeps the rest; audited. Throws ZoneNotFoundError. */
   updateZoneSettings(
     zoneId: string,
-    settings: ZoneSettings,
+    settings: Partial<ZoneSettings>,
     opts?: ActorOptions,
   ): Promise<ZoneSettings>;
+  /** Zones routed by measured latency, with their window (days). */
+  listMeasuredZones(): Promise<{ zoneId: string; windowDays: number }[]>;
+  /** The zone whose beacon key this is, or null. */
+  findZoneByBeaconKey(key: string): Promise<string | null>;
+
+  /**
+   * Stores raw samples in one transaction and marks their hours for aggregation; returns how many
+   * were stored. Rows are not validated here (the domain does that).
+   */
+  insertMeasurements(rows: readonly StoredMeasurement[]): Promise<number>;
+  /**
+   * Hour aggregates of the hours starting in [from, to) (ms epoch), by cell × network × region
+   * (`dropNetwork` pools the networks of a cell). Hours not aggregated yet are computed from the
+   * raw samples, so the answer is always current; read-only.
+   */
+  measurementAggregates(opts: {
+    from: number;
+    to: number;
+    dropNetwork?: boolean;
+    cell?: string;
+    region?: string;
+  }): Promise<HourAggregate[]>;
+  /**
+   * Aggregates the hours marked since the last call, then deletes raw samples taken before
+   * `rawBefore` and aggregates of hours before `aggregatesBefore` (ms epoch).
+   */
+  compactMeasurements(opts: { rawBefore: number; aggregatesBefore: number }): Promise<{
+    hoursAggregated: number;
+    samplesDeleted: number;
+    aggregatesDeleted: number;
+  }>;
+  /** Changes whenever samples are added or removed (a cheap freshness check for caches). */
+  measurementsVersion(): Promise<number>;
+  measurementStats(): Promise<MeasurementStats>;
 
   /**
    * Validates the batch against the zone as it is and stores it as a pending proposal based on

@@ -249,6 +249,74 @@ export const MIGRATIONS: readonly Migration[] = [
        WHERE json_extract(json, '$.HealthCheckId') IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'measured latency: raw samples, hour aggregates, routing model settings, reporter role',
+    sql: `
+      -- Raw samples, kept for the retention period (default 30 days). at: ms epoch. network: the
+      -- client's /24 or /48 when known, else ''. The H3 cell is derived when hours are aggregated.
+      CREATE TABLE measurements (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        region  TEXT NOT NULL,
+        rtt_ms  REAL NOT NULL CHECK (rtt_ms > 0),
+        lat     REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+        lon     REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+        network TEXT NOT NULL DEFAULT '',
+        source  TEXT
+      ) STRICT;
+      CREATE INDEX measurements_by_time ON measurements (at);
+
+      -- Per hour × H3 cell × network × region: count, median, p25, p75 (ms). Kept longer than raw
+      -- samples; an hour is recomputed from raw samples while it is marked dirty.
+      CREATE TABLE measurement_hours (
+        hour      INTEGER NOT NULL,
+        cell      TEXT NOT NULL,
+        network   TEXT NOT NULL,
+        region    TEXT NOT NULL,
+        samples   INTEGER NOT NULL CHECK (samples > 0),
+        median_ms REAL NOT NULL,
+        p25_ms    REAL NOT NULL,
+        p75_ms    REAL NOT NULL,
+        PRIMARY KEY (hour, cell, network, region)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE measurement_dirty_hours (hour INTEGER PRIMARY KEY) STRICT;
+      -- Bumped by every insert and prune: readers rebuild their models when it moves.
+      CREATE TABLE measurement_state (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO measurement_state (id, version) VALUES (1, 0);
+
+      ALTER TABLE zone_settings ADD COLUMN routing_model TEXT NOT NULL DEFAULT 'distance'
+        CHECK (routing_model IN ('distance', 'measured'));
+      ALTER TABLE zone_settings ADD COLUMN window_days INTEGER NOT NULL DEFAULT 7
+        CHECK (window_days BETWEEN 1 AND 90);
+      ALTER TABLE zone_settings ADD COLUMN probe_urls_json TEXT NOT NULL DEFAULT '{}'
+        CHECK (json_valid(probe_urls_json));
+      -- A public, zone-scoped key that can only post measurements (the browser beacon).
+      ALTER TABLE zone_settings ADD COLUMN beacon_key TEXT;
+      CREATE UNIQUE INDEX zone_settings_by_beacon_key ON zone_settings (beacon_key)
+       WHERE beacon_key IS NOT NULL;
+
+      -- The reporter role (may only post measurements): SQLite cannot alter a CHECK, so the
+      -- table is rebuilt with the same rows.
+      CREATE TABLE api_tokens_v5 (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE,
+        role         TEXT NOT NULL
+                       CHECK (role IN ('reporter', 'viewer', 'editor', 'approver', 'admin')),
+        hash         TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+        created_at   TEXT NOT NULL,
+        revoked_at   TEXT,
+        last_used_at TEXT
+      ) STRICT;
+      INSERT INTO api_tokens_v5 SELECT id, name, role, hash, created_at, revoked_at, last_used_at
+        FROM api_tokens;
+      DROP TABLE api_tokens;
+      ALTER TABLE api_tokens_v5 RENAME TO api_tokens;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -13,6 +13,7 @@ import { normalizeName, normalizeRecordSet } from '../../../engine/names';
 import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../../engine/types';
 import type { Role } from '../../../shared/auth';
 import type { HealthCheckConfig, HealthCheckReference } from '../../../shared/health';
+import type { RoutingModel } from '../../../shared/measurements';
 import { newChangeId, newProposalId, newTokenId, newZoneId } from '../ids';
 import {
   type ActorOptions,
@@ -24,11 +25,14 @@ import {
   ApprovalRequiredError,
   type AuditEntry,
   type CreateZoneOptions,
+  DEFAULT_ZONE_SETTINGS,
   type HealthObservationRecord,
   type HealthOverrideRecord,
   type HealthState,
   type HealthTransitionRecord,
   type HealthWriteResult,
+  type HourAggregate,
+  type MeasurementStats,
   type NewAuditEntry,
   type PreviewResult,
   type Proposal,
@@ -40,6 +44,7 @@ import {
   SelfApprovalError,
   StaleZoneVersionError,
   type StoredHealthCheck,
+  type StoredMeasurement,
   TokenNameTakenError,
   type Zone,
   ZoneExistsError,
@@ -50,6 +55,7 @@ import {
 } from '../repository';
 import { normalizeZoneName } from '../zone-name';
 import { SqliteHealthStore } from './sqlite-health';
+import { SqliteMeasurementStore } from './sqlite-measurements';
 
 interface ChangeRow {
   id: string;
@@ -226,6 +232,7 @@ export class SqliteRepository implements Repository {
   private readonly now: () => Date;
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly health: SqliteHealthStore;
+  private readonly measurements: SqliteMeasurementStore;
   /**
    * Read cache for the per-query hot path (getZone, recordSetsByName). Freshness: a commit
    * through any SqliteRepository of this process on the same file clears it at once (shared
@@ -259,6 +266,7 @@ export class SqliteRepository implements Repository {
       },
       timestamp: () => this.timestamp(),
     });
+    this.measurements = new SqliteMeasurementStore(db, { write: (fn) => this.write(fn) });
   }
 
   /** Runs fn in an IMMEDIATE transaction (any throw rolls every write back). */
@@ -706,33 +714,88 @@ export class SqliteRepository implements Repository {
 
   async getZoneSettings(zoneId: string): Promise<ZoneSettings | null> {
     if (!this.sql.getZone.get(zoneId)) return null;
-    return { requireApproval: this.sql.requireApproval.get(zoneId) === 1 };
+    return this.readSettings(zoneId);
+  }
+
+  private readSettings(zoneId: string): ZoneSettings {
+    const row = this.sql.getSettings.get(zoneId);
+    if (!row) return { ...DEFAULT_ZONE_SETTINGS, probeUrls: {} };
+    return {
+      requireApproval: row.requireApproval === 1,
+      routingModel: row.routingModel,
+      measurementWindowDays: row.windowDays,
+      probeUrls: JSON.parse(row.probeUrlsJson) as Record<string, string>,
+      beaconKey: row.beaconKey,
+    };
   }
 
   async updateZoneSettings(
     zoneId: string,
-    settings: ZoneSettings,
+    settings: Partial<ZoneSettings>,
     opts: ActorOptions = {},
   ): Promise<ZoneSettings> {
     return this.write(() => {
       if (!this.sql.getZone.get(zoneId)) throw new ZoneNotFoundError(zoneId);
       const actor = opts.actor ?? null;
-      const before = this.sql.requireApproval.get(zoneId) === 1;
+      const before = this.readSettings(zoneId);
+      const after: ZoneSettings = { ...before };
+      for (const key of Object.keys(settings) as (keyof ZoneSettings)[]) {
+        if (settings[key] !== undefined)
+          (after as unknown as Record<string, unknown>)[key] = settings[key];
+      }
       this.sql.upsertSettings.run(
         zoneId,
-        settings.requireApproval ? 1 : 0,
+        after.requireApproval ? 1 : 0,
+        after.routingModel,
+        after.measurementWindowDays,
+        JSON.stringify(after.probeUrls),
+        after.beaconKey,
         this.timestamp(),
         actor,
       );
-      this.audit({
-        actor,
-        action: 'settings.updated',
-        zoneId,
-        subject: zoneId,
-        details: { requireApproval: { from: before, to: settings.requireApproval } },
-      });
-      return { requireApproval: settings.requireApproval };
+      const details: Record<string, { from: unknown; to: unknown }> = {};
+      for (const key of Object.keys(after) as (keyof ZoneSettings)[]) {
+        if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+          details[key] = { from: before[key], to: after[key] };
+        }
+      }
+      this.audit({ actor, action: 'settings.updated', zoneId, subject: zoneId, details });
+      return after;
     });
+  }
+
+  async listMeasuredZones(): Promise<{ zoneId: string; windowDays: number }[]> {
+    return this.sql.measuredZones.all();
+  }
+
+  async findZoneByBeaconKey(key: string): Promise<string | null> {
+    return this.sql.zoneByBeaconKey.get(key) ?? null;
+  }
+
+  async insertMeasurements(rows: readonly StoredMeasurement[]): Promise<number> {
+    return this.measurements.insert(rows);
+  }
+
+  async measurementAggregates(opts: {
+    from: number;
+    to: number;
+    dropNetwork?: boolean;
+    cell?: string;
+    region?: string;
+  }): Promise<HourAggregate[]> {
+    return this.measurements.aggregates(opts);
+  }
+
+  async compactMeasurements(opts: { rawBefore: number; aggregatesBefore: number }) {
+    return this.measurements.compact(opts);
+  }
+
+  async measurementsVersion(): Promise<number> {
+    return this.measurements.version();
+  }
+
+  async measurementStats(): Promise<MeasurementStats> {
+    return this.measurements.stats();
   }
 
   async createProposal(
@@ -1180,12 +1243,38 @@ function prepareStatements(db: Database) {
     requireApproval: db
       .prepare<[string], number>('SELECT require_approval FROM zone_settings WHERE zone_id = ?')
       .pluck(),
-    upsertSettings: db.prepare<[string, number, string, string | null]>(
-      `INSERT INTO zone_settings (zone_id, require_approval, updated_at, updated_by)
-       VALUES (?, ?, ?, ?)
+    getSettings: db.prepare<
+      [string],
+      {
+        requireApproval: number;
+        routingModel: RoutingModel;
+        windowDays: number;
+        probeUrlsJson: string;
+        beaconKey: string | null;
+      }
+    >(
+      `SELECT require_approval AS requireApproval, routing_model AS routingModel,
+              window_days AS windowDays, probe_urls_json AS probeUrlsJson, beacon_key AS beaconKey
+         FROM zone_settings WHERE zone_id = ?`,
+    ),
+    upsertSettings: db.prepare<
+      [string, number, string, number, string, string | null, string, string | null]
+    >(
+      `INSERT INTO zone_settings (zone_id, require_approval, routing_model, window_days,
+                                  probe_urls_json, beacon_key, updated_at, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (zone_id) DO UPDATE SET require_approval = excluded.require_approval,
+         routing_model = excluded.routing_model, window_days = excluded.window_days,
+         probe_urls_json = excluded.probe_urls_json, beacon_key = excluded.beacon_key,
          updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
     ),
+    measuredZones: db.prepare<[], { zoneId: string; windowDays: number }>(
+      `SELECT zone_id AS zoneId, window_days AS windowDays FROM zone_settings
+        WHERE routing_model = 'measured' ORDER BY zone_id`,
+    ),
+    zoneByBeaconKey: db
+      .prepare<[string], string>('SELECT zone_id FROM zone_settings WHERE beacon_key = ?')
+      .pluck(),
     insertProposal: db.prepare<
       [
         string,

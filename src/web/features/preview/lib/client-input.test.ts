@@ -111,6 +111,8 @@ describe('candidateBars', () => {
         rttHighMs: 100,
         distanceKm: 1,
         healthy: true,
+        source: 'distance',
+        samples: 0,
       },
       {
         setIdentifier: 'b',
@@ -120,6 +122,8 @@ describe('candidateBars', () => {
         rttHighMs: 200,
         distanceKm: 2,
         healthy: true,
+        source: 'distance',
+        samples: 0,
       },
     ]);
     expect(bars[0]).toMatchObject({ lowPct: 12.5, rttPct: 25, highPct: 50 });

@@ -1,5 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ZoneSettingsSchema, type ZoneSettingsWire } from '../../../../shared/proposals';
+import {
+  ZoneSettingsSchema,
+  type ZoneSettingsUpdate,
+  type ZoneSettingsWire,
+} from '../../../../shared/proposals';
 import { apiFetch } from '../../../lib/api-client';
 
 /** GET /api/zones/:id/settings (open to everyone: the dashboard needs it to pick a save mode). */
@@ -7,10 +11,10 @@ export function getZoneSettings(zoneId: string, signal?: AbortSignal): Promise<Z
   return apiFetch(`/zones/${encodeURIComponent(zoneId)}/settings`, { signal }, ZoneSettingsSchema);
 }
 
-/** PUT /api/zones/:id/settings (admin). */
+/** PUT /api/zones/:id/settings (admin): only the fields given change. */
 export function putZoneSettings(
   zoneId: string,
-  settings: ZoneSettingsWire,
+  settings: ZoneSettingsUpdate,
 ): Promise<ZoneSettingsWire> {
   return apiFetch(
     `/zones/${encodeURIComponent(zoneId)}/settings`,
@@ -36,7 +40,7 @@ export function useUpdateZoneSettings(zoneId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: ['zone-settings', zoneId],
-    mutationFn: (settings: ZoneSettingsWire) => putZoneSettings(zoneId, settings),
+    mutationFn: (settings: ZoneSettingsUpdate) => putZoneSettings(zoneId, settings),
     onSuccess: (saved) => qc.setQueryData(zoneSettingsQueryKey(zoneId), saved),
     onSettled: () => qc.invalidateQueries({ queryKey: ['zones', zoneId] }),
   });
