@@ -209,6 +209,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerGeoRoutes(app, options.geo);
   registerZoneRoutes(app, options.repository, {
     cities,
+    measurements,
     dns: options.dns ?? null,
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
   });
@@ -228,7 +229,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('onClose', async () => events.close());
   registerHealthCheckRoutes(app, health);
   registerEventRoutes(app, events, options.repository, eventTickets);
-  registerProposalRoutes(app, { repository: options.repository, cities, dns: options.dns ?? null });
+  registerProposalRoutes(app, {
+    repository: options.repository,
+    cities,
+    dns: options.dns ?? null,
+    measurements,
+  });
   registerAuditRoutes(app, options.repository);
   registerDnsRoutes(app, {
     repository: options.repository,

@@ -1,5 +1,5 @@
 import type { ImpactCity } from '../../engine/impact';
-import type { ChangeBatch } from '../../engine/types';
+import type { ChangeBatch, LatencyModel } from '../../engine/types';
 import { type ApplyResult, type Repository, StaleZoneVersionError } from '../storage/repository';
 import { impactOfPlan } from './impact';
 
@@ -20,6 +20,8 @@ export async function applyWithImpact(
     author: string | null;
     cities: () => readonly ImpactCity[];
     expectedVersion?: number;
+    /** The zone's latency model, for impact (default: distance). */
+    model?: LatencyModel;
   },
 ): Promise<ApplyResult> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -28,7 +30,13 @@ export async function applyWithImpact(
     const expected = opts.expectedVersion ?? preview.version;
     const impact =
       preview.version === expected
-        ? await impactOfPlan(repository, preview.recordsAtNames, preview.plan, opts.cities())
+        ? await impactOfPlan(
+            repository,
+            preview.recordsAtNames,
+            preview.plan,
+            opts.cities(),
+            opts.model,
+          )
         : null;
     try {
       return await repository.applyChangeBatch(zoneId, batch, {

@@ -5,7 +5,7 @@ import {
   type Impact,
   type ImpactCity,
 } from '../../engine/impact';
-import type { ResourceRecordSet } from '../../engine/types';
+import type { LatencyModel, ResourceRecordSet } from '../../engine/types';
 import type { Repository } from '../storage/repository';
 
 /**
@@ -24,6 +24,8 @@ export async function impactOfPlan(
   recordsAtNames: readonly ResourceRecordSet[],
   plan: readonly PlannedChange[],
   cities: readonly ImpactCity[],
+  /** The zone's latency model (default: distance). */
+  model?: LatencyModel,
 ): Promise<Impact> {
   const after = applyPlanToRecordSets(recordsAtNames, plan);
   const ids = new Set<string>();
@@ -34,6 +36,7 @@ export async function impactOfPlan(
     after,
     cities,
     maxNames: IMPACT_MAX_NAMES,
+    ...(model !== undefined ? { model } : {}),
     ...(health.size > 0
       ? {
           isHealthy: (r: ResourceRecordSet) =>

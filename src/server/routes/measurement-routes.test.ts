@@ -344,6 +344,61 @@ describe('measured latency: ingest, settings, routing, replay', () => {
     expect(fieldsOf(noRegion.body)).toContain('region');
   });
 
+  it('counts the impact of a proposal with the zone’s model, and as at a time', async () => {
+    // Retire Dublin: under the measured model London is on Frankfurt already, so it does not
+    // move now; three weeks ago (Dublin fast) it would have.
+    const created = await call(
+      s.base,
+      'POST',
+      `/api/zones/${zone}/proposals`,
+      {
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'DELETE',
+              ResourceRecordSet: {
+                Name: 'app.measured.example',
+                Type: 'A',
+                SetIdentifier: 'dublin',
+                Region: 'eu-west-1',
+                TTL: 60,
+                ResourceRecords: [{ Value: '192.0.2.1' }],
+              },
+            },
+          ],
+        },
+      },
+      s.adminHeaders,
+    );
+    expect(created.status, created.text).toBe(201);
+    const pid = (created.body as { id: string }).id;
+    const impactAt = async (at?: string) => {
+      const res = await call(
+        s.base,
+        'GET',
+        `/api/proposals/${pid}/impact${at ? `?at=${encodeURIComponent(at)}` : ''}`,
+      );
+      expect(res.status, res.text).toBe(200);
+      return (
+        res.body as {
+          impact: {
+            model: string;
+            names: { flows: { from: string; to: string; population: number }[] }[];
+          };
+        }
+      ).impact;
+    };
+    const now = await impactAt();
+    expect(now.model).toBe('measured');
+    const then = await impactAt(iso(NOW - 20 * DAY));
+    const movedNow = now.names[0]?.flows.reduce((t, f) => t + f.population, 0) ?? 0;
+    const movedThen = then.names[0]?.flows.reduce((t, f) => t + f.population, 0) ?? 0;
+    // London (8.9 M) moves only in the replay.
+    expect(movedThen - movedNow).toBeGreaterThan(5_000_000);
+    const bad = await call(s.base, 'GET', `/api/proposals/${pid}/impact?at=soon`);
+    expect(fieldsOf(bad.body)).toContain('at');
+  });
+
   it('keeps aggregates after raw samples pass retention', async () => {
     const before = await s.repository.measurementAggregates({
       from: NOW - 22 * DAY,

@@ -23,6 +23,7 @@ import {
 import type { ChangeInfoResponse } from '../../shared/rrset';
 import { requireRole } from '../auth/auth-hook';
 import { changeInfoOf, type ServedVersions } from '../domain/change-status';
+import type { MeasurementService } from '../domain/measurements';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { impactOfPlan } from '../reviews/impact';
 import { toProposalDetail, toProposalWire } from '../reviews/wire';
@@ -34,6 +35,7 @@ import {
   StaleZoneVersionError,
 } from '../storage/repository';
 import { invalidChangeBatch, invalidField, invalidInput } from './api-error';
+import { parseAtParam } from './measurement-routes';
 import { reviewError, staleProposal, toReviewHttpError } from './review-errors';
 import { findZone } from './zone-routes';
 
@@ -48,12 +50,21 @@ export const ChangeParamsSchema = z.strictObject({
     .meta({ description: 'Applied change id: `C…` or `/change/C…` (URL-encoded).' }),
 });
 
+export const ImpactQuerySchema = z.strictObject({
+  at: z
+    .string()
+    .optional()
+    .describe('Count as at this ISO time (zones on the measured model: the window ending then).'),
+});
+
 export interface ReviewRouteOptions {
   repository: Repository;
   /** The cities impact is counted over (loaded on first use). */
   cities: () => readonly ImpactCity[];
   /** The DNS server's served versions, for ChangeInfo.Status (null: DNS off, always INSYNC). */
   dns?: ServedVersions | null;
+  /** Each zone's latency model, for impact (default: distance). */
+  measurements?: MeasurementService;
 }
 
 /** Runs a storage call, turning its typed refusals into API errors. */
@@ -112,15 +123,17 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
   }
 
   /** Impact as the reviewer sees it: the stored plan against the sets at its base version. */
-  async function proposalImpact(p: Proposal): Promise<Impact> {
-    const key = `${p.id} ${p.updatedAt}`;
+  async function proposalImpact(p: Proposal, at?: number): Promise<Impact> {
+    // An applied proposal keeps the impact recorded when it landed (unless replayed at a time).
+    if (p.appliedChangeId && at === undefined) {
+      const stored = (await repository.getChange(p.zoneId, p.appliedChangeId))?.impact;
+      if (stored) return stored;
+    }
+    const zm = await options.measurements?.zoneModel(p.zoneId, at);
+    const key = `${p.id} ${p.updatedAt} ${zm?.key ?? 'distance'}`;
     const cached = memo.get(key);
     if (cached) return cached;
-    let impact: Impact | null = null;
-    if (p.appliedChangeId) {
-      impact = (await repository.getChange(p.zoneId, p.appliedChangeId))?.impact ?? null;
-    }
-    impact ??= await impactOfPlan(repository, p.baseRecords, p.plan, cities());
+    const impact = await impactOfPlan(repository, p.baseRecords, p.plan, cities(), zm?.model);
     memo.set(key, impact);
     return impact;
   }
@@ -182,6 +195,9 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
   );
 
   app.get('/api/proposals/:pid/impact', async (req): Promise<ProposalImpactResponse> => {
+    const q = ImpactQuerySchema.safeParse(req.query ?? {});
+    if (!q.success) throw invalidInput(q.error);
+    const at = parseAtParam(q.data.at);
     const p = await findProposal(repository, req.params);
     const zone = await repository.getZone(p.zoneId);
     const applied = p.appliedChangeId
@@ -192,7 +208,7 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
       zoneId: p.zoneId,
       version: p.baseVersion,
       stale: !applied && zone !== null && zone.version !== p.baseVersion,
-      impact: await proposalImpact(p),
+      impact: await proposalImpact(p, at),
     };
   });
 
@@ -349,10 +365,12 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
         }
         try {
           if (applyNow) {
+            const zm = await options.measurements?.zoneModel(zone.id);
             const result = await applyWithImpact(repository, zone.id, inverse, {
               author: principal.name,
               cities,
               expectedVersion: preview.version,
+              ...(zm !== undefined ? { model: zm.model } : {}),
             });
             if (!result.ok) throw invalidChangeBatch(result.errors, 'nothing was rolled back');
             return { ChangeInfo: changeInfo(result.change) };

@@ -19,7 +19,7 @@ import {
 } from '../../shared/proposals';
 import { ChangeInfoResponseSchema } from '../../shared/rrset';
 import type { RouteDoc } from './openapi';
-import { ChangeParamsSchema, ProposalParamsSchema } from './proposal-routes';
+import { ChangeParamsSchema, ImpactQuerySchema, ProposalParamsSchema } from './proposal-routes';
 import { ZoneParamsSchema } from './zone-routes';
 
 /** OpenAPI entries for the review routes (proposals, settings, rollback, audit, me). */
@@ -101,9 +101,10 @@ export const REVIEW_ROUTE_DOCS: RouteDoc[] = [
     tag: 'reviews',
     summary: 'What the proposal does to users',
     description:
-      'Every GeoNames city (~135k) routed before and after: the share of cities and population whose answer moves, flows between regions, the 10 largest RTT increases. For an applied proposal, the impact recorded when it was applied.',
+      'Every GeoNames city (~135k) routed before and after: the share of cities and population whose answer moves, flows between regions, the 10 largest RTT increases. For an applied proposal, the impact recorded when it was applied (unless `at` asks for another time). Zones on the measured model count with it.',
     access: 'read',
     params: ProposalParamsSchema,
+    query: ImpactQuerySchema,
     responses: {
       200: { description: 'Impact', schema: ProposalImpactResponseSchema },
       400: badInput,

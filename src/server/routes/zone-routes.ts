@@ -20,6 +20,7 @@ import {
 } from '../../shared/zones';
 import { requireRole } from '../auth/auth-hook';
 import { changeInfoOf, type ServedVersions } from '../domain/change-status';
+import type { MeasurementService } from '../domain/measurements';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { toAppliedChangeWire } from '../reviews/wire';
 import {
@@ -54,6 +55,8 @@ function noSuchZone(id: string): ApiHttpError {
 
 export interface ZoneRouteOptions {
   cities: () => readonly ImpactCity[];
+  /** Each zone's latency model, for impact (default: distance). */
+  measurements?: MeasurementService;
   /**
    * Name servers written into the apex NS (and SOA mname) of zones created here, e.g. from
    * DNS_NAMESERVERS (parseNameServers in engine/apex-records.ts). Default: ns1/ns2.<zone>.
@@ -163,9 +166,11 @@ export function registerZoneRoutes(
       }
       let result: Awaited<ReturnType<Repository['applyChangeBatch']>>;
       try {
+        const zm = await opts.measurements?.zoneModel(zone.id);
         result = await applyWithImpact(repository, zone.id, parsed.data, {
           author: principal.name,
           cities: opts.cities,
+          ...(zm !== undefined ? { model: zm.model } : {}),
         });
       } catch (err) {
         if (err instanceof ZoneNotFoundError) throw noSuchZone(zone.id);
