@@ -28,6 +28,7 @@ import { registerGeoRoutes } from './routes/geo-routes';
 import { registerHealthCheckRoutes } from './routes/health-check-routes';
 import { registerMeasurementRoutes } from './routes/measurement-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
+import { registerPopulationRoutes } from './routes/population-routes';
 import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
 import { registerZoneRoutes } from './routes/zone-routes';
@@ -207,6 +208,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
+  registerPopulationRoutes(app);
   registerZoneRoutes(app, options.repository, {
     cities,
     measurements,

@@ -44,6 +44,7 @@ import { ChangeParamsSchema } from './change-routes';
 import { CityParamsSchema } from './geo-routes';
 import { HealthCheckParamsSchema } from './health-check-routes';
 import { MEASUREMENT_ROUTE_DOCS } from './measurement-route-docs';
+import { POPULATION_GRID_DOC } from './population-routes';
 import { REVIEW_ROUTE_DOCS } from './review-route-docs';
 import { ZoneParamsSchema } from './zone-routes';
 
@@ -462,6 +463,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   ...REVIEW_ROUTE_DOCS,
   ...MEASUREMENT_ROUTE_DOCS,
+  POPULATION_GRID_DOC,
 ];
 
 const ACCESS_NOTE: Record<Access, string> = {
