@@ -6,12 +6,14 @@
 import { benchEngine } from './engine';
 import { benchHttp } from './http';
 import { benchIpLookups } from './ip';
+import { benchMeasured } from './measured';
 import { benchWeb } from './web';
 
 type Figure = { label: string; value: string };
 const suites: [string, () => Promise<Figure[]>][] = [
   ['routing engine', benchEngine],
   ['IP lookups', benchIpLookups],
+  ['measured latency (accuracy, speed)', benchMeasured],
   ['control API (autocannon, loopback)', benchHttp],
   ['dashboard (built bundle, Chromium)', benchWeb],
   ['DNS serving (dnsperf vs gdnsd)', async () => (await import('./dns')).dnsSuite()],

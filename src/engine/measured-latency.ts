@@ -1,7 +1,19 @@
-import { cellToLatLng, cellToParent, getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
-import { greatCircleKm } from './geo';
-import { estimateRttFromDistance, FIBRE_RTT_MS_PER_KM } from './latency-model';
-import { findRegion } from './regions';
+import {
+  cellToBoundary,
+  cellToLatLng,
+  cellToParent,
+  getHexagonEdgeLengthAvg,
+  gridDisk,
+  latLngToCell,
+} from 'h3-js';
+import { EARTH_RADIUS_KM, greatCircleKm, writeUnitVector } from './geo';
+import {
+  ACCESS_RTT_MS,
+  estimateRttFromDistance,
+  FIBRE_RTT_MS_PER_KM,
+  ROUTE_STRETCH,
+} from './latency-model';
+import { REGIONS } from './regions';
 import type { GeoPoint, LatencyModel, Region, RttEstimate } from './types';
 
 /** H3 resolution of a client place: ~250 km² cells, ~10 km edges (a town or a city district). */
@@ -52,6 +64,11 @@ export interface MeasuredEstimate extends RttEstimate {
 
 export interface MeasuredLatencyModel extends LatencyModel {
   estimate(client: GeoPoint, region: Region): MeasuredEstimate;
+  /**
+   * A fast chooser over a fixed list of regions (compileRouting's per-cell path): same answer
+   * as ranking `estimate(point, regions[k]).rttMs`, ties to the lower k.
+   */
+  compileRanking(regions: readonly Region[]): RegionRanking;
 }
 
 export interface MeasuredModelOptions {
@@ -61,6 +78,11 @@ export interface MeasuredModelOptions {
   learnRadiusKm?: number;
   /** Client cells remembered; the cache is cleared when it reaches this size. */
   maxCachedCells?: number;
+  /**
+   * Point → cell memo to share across models over the same points (createPointCellCache at the
+   * snapshot's resolution); each model keeps a small one of its own otherwise.
+   */
+  cellCache?: PointCellCache;
 }
 
 export const MEASURED_DEFAULTS = {
@@ -92,10 +114,10 @@ function quantile(sorted: readonly number[], q: number): number {
 const aggregateKey = (cell: string, network: string | undefined, region: string): string =>
   `${cell}|${network ?? ''}|${region}`;
 
-function compareAggregates(a: CellAggregate, b: CellAggregate): number {
-  const ka = aggregateKey(a.cell, a.network, a.region);
-  const kb = aggregateKey(b.cell, b.network, b.region);
-  return ka === kb ? 0 : ka < kb ? -1 : 1;
+/** Rows ordered by cell, network, region: keys built once, not per comparison. */
+function sortByKey(keyed: [string, CellAggregate][]): CellAggregate[] {
+  keyed.sort((a, b) => (a[0] === b[0] ? 0 : a[0] < b[0] ? -1 : 1));
+  return keyed.map((k) => k[1]);
 }
 
 /**
@@ -126,8 +148,8 @@ export function summarizeSamples(
     }
     g.rtts.push(s.rttMs);
   }
-  const aggregates: CellAggregate[] = [];
-  for (const g of groups.values()) {
+  const aggregates: [string, CellAggregate][] = [];
+  for (const [key, g] of groups) {
     const rtts = g.rtts.sort((a, b) => a - b);
     const row: CellAggregate = {
       cell: g.cell,
@@ -138,10 +160,9 @@ export function summarizeSamples(
       p75Ms: round1(quantile(rtts, 0.75)),
     };
     if (g.network !== undefined) row.network = g.network;
-    aggregates.push(row);
+    aggregates.push([key, row]);
   }
-  aggregates.sort(compareAggregates);
-  return { resolution, from: opts.from, to: opts.to, aggregates };
+  return { resolution, from: opts.from, to: opts.to, aggregates: sortByKey(aggregates) };
 }
 
 /** Sample-weighted median of `values` (weights > 0); the midpoint when the half falls on a boundary. */
@@ -176,8 +197,8 @@ export function combineAggregates(
     if (g === undefined) groups.set(key, [r]);
     else g.push(r);
   }
-  const out: CellAggregate[] = [];
-  for (const g of groups.values()) {
+  const out: [string, CellAggregate][] = [];
+  for (const [key, g] of groups) {
     const first = g[0] as CellAggregate;
     const pick = (f: (r: CellAggregate) => number) =>
       round1(weightedMedian(g.map((r) => ({ v: f(r), w: r.samples }))));
@@ -190,31 +211,143 @@ export function combineAggregates(
       p75Ms: pick((r) => r.p75Ms),
     };
     if (opts.dropNetwork !== true && first.network !== undefined) row.network = first.network;
-    out.push(row);
+    out.push([key, row]);
   }
-  return out.sort(compareAggregates);
+  return sortByKey(out);
 }
 
-/** What a client cell knows about one region, precomputed once per cell. */
-type CellRegionEstimate =
-  | { kind: 'measured'; samples: number; medianMs: number; p25Ms: number; p75Ms: number }
-  | { kind: 'learned'; samples: number; offsetMs: number; padMs: number };
-
-/** A measured cell that can teach its neighbours. */
-interface Teacher extends GeoPoint {
-  cell: string;
-  /** By region code: residual (measured median − distance estimate at the cell centre), ms. */
-  regions: Map<string, { residualMs: number; halfSpreadMs: number; samples: number }>;
+/**
+ * A bounded, exact memo of point → H3 cell, shared by every model over the same points (a time
+ * slider builds a model per frame over one grid; the server routes the same city list under each
+ * new snapshot). A hit is for the very same lat/lon (degrees), so it never changes an answer.
+ */
+export interface PointCellCache {
+  readonly resolution: number;
+  /** H3 index of lat/lon (degrees) at `resolution`. */
+  cellOf(lat: number, lon: number): string;
 }
 
-const NOTHING: ReadonlyMap<string, CellRegionEstimate> = new Map();
+const hashBits = new Float64Array(2);
+const hashWords = new Uint32Array(hashBits.buffer);
+
+/** A 32-bit hash of the exact bits of lat and lon. */
+function hashPoint(lat: number, lon: number): number {
+  hashBits[0] = lat;
+  hashBits[1] = lon;
+  let h = Math.imul(
+    (hashWords[0] as number) ^ Math.imul(hashWords[1] as number, 0x9e3779b1),
+    0x85ebca6b,
+  );
+  h ^= Math.imul(
+    (hashWords[2] as number) ^ Math.imul(hashWords[3] as number, 0xc2b2ae35),
+    0x27d4eb2f,
+  );
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
+
+/**
+ * A 4-way set-associative table of `capacity` points (rounded up to a power of two), keyed by the
+ * bits of lat and lon: ~24 bytes a slot, never grows, evicts within a set.
+ */
+export function createPointCellCache(
+  resolution: number = MEASURED_CELL_RESOLUTION,
+  capacity = 1 << 18,
+): PointCellCache {
+  const size = 2 ** Math.ceil(Math.log2(Math.max(16, capacity)));
+  const mask = (size - 1) & ~3;
+  const lats = new Float64Array(size).fill(Number.NaN);
+  const lons = new Float64Array(size);
+  const cells = new Array<string>(size).fill('');
+  let victim = 0;
+  return {
+    resolution,
+    cellOf(lat, lon) {
+      const base = hashPoint(lat, lon) & mask;
+      for (let s = base; s < base + 4; s++) {
+        if (lats[s] === lat && lons[s] === lon) return cells[s] as string;
+      }
+      const cell = latLngToCell(lat, lon, resolution);
+      let slot = base + (victim++ & 3);
+      for (let s = base; s < base + 4; s++) {
+        if (Number.isNaN(lats[s])) {
+          slot = s;
+          break;
+        }
+      }
+      lats[slot] = lat;
+      lons[slot] = lon;
+      cells[slot] = cell;
+      return cell;
+    },
+  };
+}
+
+/** Index of every region in REGIONS: per-cell tables are arrays by this index. */
+const REGION_INDEX: ReadonlyMap<string, number> = new Map(REGIONS.map((r, i) => [r.code, i]));
+
+const KIND_DISTANCE = 0;
+const KIND_MEASURED = 1;
+const KIND_LEARNED = 2;
+
+/**
+ * What a client cell knows, by region index: `slot[g]` is -1 (distance) or s, and `vals[5s..5s+4]`
+ * is [kind, a, b, c, samples]: measured [median, p25, p75]; learned [offset, pad, 0].
+ */
+interface CellKnowledge {
+  slot: Int8Array;
+  vals: readonly number[];
+}
+
+const NOTHING: CellKnowledge = {
+  slot: new Int8Array(REGIONS.length).fill(-1),
+  vals: [],
+};
+
+/** The distance model's rttMs for `km`, bit for bit (estimateRttFromDistance without the range). */
+function distanceRttMs(km: number): number {
+  return round1(km * FIBRE_RTT_MS_PER_KM * ROUTE_STRETCH.typical + ACCESS_RTT_MS.typical);
+}
+
+/** A learned rttMs: the distance estimate plus the neighbours' offset, never faster than fibre. */
+function learnedRttMs(km: number, offsetMs: number): number {
+  return round1(Math.max(km * FIBRE_RTT_MS_PER_KM, distanceRttMs(km) + offsetMs));
+}
+
+/** rttMs of one (kind, a) at `km`; non-decreasing in km, which is what lets a router prune. */
+function rttOf(kind: number, a: number, km: number): number {
+  return kind === KIND_MEASURED
+    ? a
+    : kind === KIND_LEARNED
+      ? learnedRttMs(km, a)
+      : distanceRttMs(km);
+}
+
+/**
+ * Picks, for a point (degrees), the k minimising (rttMs of regions[k], k) among those `eligible`
+ * says yes to, or among all when none is; -1 for no regions. Exactly what ranking
+ * `estimate(point, regions[k]).rttMs` with ties to the lower k gives.
+ */
+export type RegionRanking = (lat: number, lon: number, eligible?: (k: number) => boolean) => number;
+
+/** Safety factor on a cell's centre-to-vertex radius (H3 edges are not quite great circles). */
+const CELL_RADIUS_MARGIN = 1.1;
+
+/** Largest distance from the cell's centre to a vertex, km, with a margin: bounds any point in it. */
+function cellRadiusKm(cell: string, centre: GeoPoint): number {
+  let r = 0;
+  for (const [lat, lon] of cellToBoundary(cell))
+    r = Math.max(r, greatCircleKm(centre, { lat, lon }));
+  return r * CELL_RADIUS_MARGIN + 0.1;
+}
 
 /**
  * Measured model (id `measured`): for a client's H3 cell and a region, (1) the cell's measured
  * median when it has ≥ minSamples, range p25–p75; else (2) the distance estimate plus the
  * inverse-distance-weighted residual of measured cells within learnRadiusKm, range widened by
  * their spread, their disagreement and how far away they are; else (3) the distance estimate.
- * Per-cell answers are precomputed on first use, so the per-call cost is a haversine and a lookup.
+ * Build precomputes, per coarse (res 3) cell, the teachers that can reach any cell under it, so
+ * learning a new cell is a parent lookup and one loop (µs); answers are memoised per cell.
  * With no usable measurement it is exactly the distance model, monotonic flag included.
  */
 export function createMeasuredModel(
@@ -225,123 +358,214 @@ export function createMeasuredModel(
   const radiusKm = opts.learnRadiusKm ?? MEASURED_DEFAULTS.learnRadiusKm;
   const maxCached = opts.maxCachedCells ?? MEASURED_DEFAULTS.maxCachedCells;
   const resolution = snapshot.resolution;
-
-  // Own-cell lookups (any sample count) and teachers (cells with ≥ minSamples for a region).
-  const own = new Map<string, Map<string, CellAggregate>>();
-  const teachers = new Map<string, Teacher>();
-  for (const a of combineAggregates(snapshot.aggregates, { dropNetwork: true })) {
-    const region = findRegion(a.region);
-    if (region === undefined) continue;
-    let perRegion = own.get(a.cell);
-    if (perRegion === undefined) {
-      perRegion = new Map();
-      own.set(a.cell, perRegion);
-    }
-    perRegion.set(a.region, a);
-    if (a.samples < minSamples) continue;
-    let t = teachers.get(a.cell);
-    if (t === undefined) {
-      const [lat, lon] = cellToLatLng(a.cell);
-      t = { cell: a.cell, lat, lon, regions: new Map() };
-      teachers.set(a.cell, t);
-    }
-    t.regions.set(a.region, {
-      residualMs: a.medianMs - estimateRttFromDistance(greatCircleKm(t, region)).rttMs,
-      halfSpreadMs: Math.max(0, a.p75Ms - a.p25Ms) / 2,
-      samples: a.samples,
-    });
+  const points = opts.cellCache ?? createPointCellCache(resolution, 1 << 16);
+  if (points.resolution !== resolution) {
+    throw new RangeError(
+      `cellCache is at resolution ${points.resolution}, the snapshot at ${resolution}`,
+    );
   }
 
-  if (teachers.size === 0) {
+  // Own-cell rows with enough samples; teachers are the cells that have any.
+  const own = new Map<string, CellAggregate[]>();
+  for (const a of combineAggregates(snapshot.aggregates, { dropNetwork: true })) {
+    if (a.samples < minSamples || !REGION_INDEX.has(a.region)) continue;
+    const rows = own.get(a.cell);
+    if (rows === undefined) own.set(a.cell, [a]);
+    else rows.push(a);
+  }
+
+  if (own.size === 0) {
     return {
       id: 'measured',
       distanceMonotonic: true,
       estimate: (client, region) => distanceEstimate(greatCircleKm(client, region)),
+      compileRanking: (regions) => distanceRanking(regions),
     };
   }
 
-  // Teachers bucketed by a coarse parent cell, so a neighbour search is a small gridDisk.
-  const coarseRes = Math.min(resolution, 3);
-  const coarseRings = Math.ceil(radiusKm / getHexagonEdgeLengthAvg(coarseRes, 'km')) + 1;
-  const buckets = new Map<string, Teacher[]>();
-  for (const t of teachers.values()) {
-    const parent = cellToParent(t.cell, coarseRes);
-    const b = buckets.get(parent);
-    if (b === undefined) buckets.set(parent, [t]);
-    else b.push(t);
-  }
-
-  const learnFor = (cell: string): Map<string, CellRegionEstimate> => {
-    const out = new Map<string, CellRegionEstimate>();
-    const ownRows = own.get(cell);
-    if (ownRows !== undefined) {
-      for (const a of ownRows.values()) {
-        if (a.samples >= minSamples) {
-          out.set(a.region, { kind: 'measured', ...a });
-        }
-      }
-    }
+  // Teachers in flat arrays: teacher t has rows rowStart[t]..rowStart[t+1] (region, residual,
+  // half spread, samples), residual = measured median − distance estimate at the cell centre.
+  const nT = own.size;
+  const tCell: string[] = [];
+  const tPoint: GeoPoint[] = [];
+  const tVec = new Float64Array(3 * nT);
+  const rowStart = new Int32Array(nT + 1);
+  const rowRegion: number[] = [];
+  const rowResidual: number[] = [];
+  const rowSpread: number[] = [];
+  const rowSamples: number[] = [];
+  for (const [cell, rows] of own) {
     const [lat, lon] = cellToLatLng(cell);
     const centre = { lat, lon };
-    const edgeWeight = 1 / (radiusKm + IDW_OFFSET_KM);
-    // Per region: Σw, Σw·residual, Σw·spread, Σw·km, samples, and residuals for disagreement.
-    const acc = new Map<
-      string,
-      { w: number; wr: number; ws: number; wd: number; n: number; rs: { r: number; w: number }[] }
-    >();
-    for (const parent of gridDisk(cellToParent(cell, coarseRes), coarseRings).sort()) {
-      for (const t of buckets.get(parent) ?? []) {
-        if (t.cell === cell) continue;
-        const km = greatCircleKm(centre, t);
-        if (km >= radiusKm) continue;
-        // Tapered inverse distance: falls to 0 at the radius, so the answer is continuous there.
-        const w = 1 / (km + IDW_OFFSET_KM) - edgeWeight;
-        for (const [code, r] of t.regions) {
-          if (out.has(code)) continue;
-          let a = acc.get(code);
-          if (a === undefined) {
-            a = { w: 0, wr: 0, ws: 0, wd: 0, n: 0, rs: [] };
-            acc.set(code, a);
-          }
-          a.w += w;
-          a.wr += w * r.residualMs;
-          a.ws += w * r.halfSpreadMs;
-          a.wd += w * km;
-          a.n += r.samples;
-          a.rs.push({ r: r.residualMs, w });
-        }
+    writeUnitVector(lat, lon, tVec, 3 * tCell.length);
+    tCell.push(cell);
+    tPoint.push(centre);
+    for (const a of rows) {
+      const g = REGION_INDEX.get(a.region) as number;
+      rowRegion.push(g);
+      rowResidual.push(a.medianMs - distanceRttMs(greatCircleKm(centre, REGIONS[g] as Region)));
+      rowSpread.push(Math.max(0, a.p75Ms - a.p25Ms) / 2);
+      rowSamples.push(a.samples);
+    }
+    rowStart[tCell.length] = rowRegion.length;
+  }
+
+  // Per coarse cell, the teachers that can be within radiusKm of a client cell under it: expand
+  // each teacher's coarse parent once, keep the coarse cells whose reach includes the teacher.
+  const coarseRes = Math.min(resolution, 3);
+  const childSlackKm =
+    resolution > coarseRes ? 2 * getHexagonEdgeLengthAvg(coarseRes + 1, 'km') : 0;
+  // Neighbouring coarse centres are ~1.5 edges apart or more; both cells' radii (~1.2 edges each)
+  // and the children's slack bound how far a teacher's parent can be from a reached cell.
+  const coarseEdgeKm = getHexagonEdgeLengthAvg(coarseRes, 'km');
+  const coarseRings =
+    Math.ceil((radiusKm + 2.4 * coarseEdgeKm + childSlackKm) / (1.5 * coarseEdgeKm)) + 1;
+  const byParent = new Map<string, number[]>();
+  for (let t = 0; t < nT; t++) {
+    const parent = cellToParent(tCell[t] as string, coarseRes);
+    const b = byParent.get(parent);
+    if (b === undefined) byParent.set(parent, [t]);
+    else b.push(t);
+  }
+  const coarseReach = new Map<string, { centre: GeoPoint; reachKm: number }>();
+  const reachOf = (q: string) => {
+    let r = coarseReach.get(q);
+    if (r === undefined) {
+      const [lat, lon] = cellToLatLng(q);
+      const centre = { lat, lon };
+      r = { centre, reachKm: radiusKm + cellRadiusKm(q, centre) + childSlackKm };
+      coarseReach.set(q, r);
+    }
+    return r;
+  };
+  const lists = new Map<string, number[]>();
+  for (const [parent, ts] of byParent) {
+    for (const q of gridDisk(parent, coarseRings)) {
+      const { centre, reachKm } = reachOf(q);
+      for (const t of ts) {
+        if (greatCircleKm(centre, tPoint[t] as GeoPoint) >= reachKm) continue;
+        const l = lists.get(q);
+        if (l === undefined) lists.set(q, [t]);
+        else l.push(t);
       }
     }
-    for (const [code, a] of acc) {
-      if (!(a.w > 0)) continue;
-      const mean = a.wr / a.w;
-      const disagreeMs = a.rs.reduce((t, x) => t + x.w * Math.abs(x.r - mean), 0) / a.w;
-      // The distance model counts as one more neighbour at the radius: far teachers are shrunk.
-      const offsetMs = a.wr / (a.w + edgeWeight);
-      const padMs = a.ws / a.w + disagreeMs + (a.wd / a.w) * LEARNED_WIDEN_MS_PER_KM;
-      out.set(code, { kind: 'learned', samples: a.n, offsetMs, padMs });
+  }
+  // Teacher order within a list decides the order of float sums: make it the snapshot's order.
+  for (const l of lists.values()) l.sort((a, b) => a - b);
+
+  const R = REGIONS.length;
+  const accW = new Float64Array(R);
+  const accWR = new Float64Array(R);
+  const accWS = new Float64Array(R);
+  const accWD = new Float64Array(R);
+  const accN = new Float64Array(R);
+  const accDis = new Float64Array(R);
+  const ownKind = new Uint8Array(R);
+  const nearT: number[] = [];
+  const nearW: number[] = [];
+  const edgeWeight = 1 / (radiusKm + IDW_OFFSET_KM);
+  // A dot product of unit vectors rejects far teachers before any trigonometry.
+  const minDot = Math.cos(Math.min(Math.PI, radiusKm / EARTH_RADIUS_KM)) - 1e-9;
+  const cVec = new Float64Array(3);
+
+  const learnFor = (cell: string): CellKnowledge => {
+    const ownRows = own.get(cell);
+    const list = lists.get(cellToParent(cell, coarseRes));
+    if (ownRows === undefined && list === undefined) return NOTHING;
+    ownKind.fill(0);
+    for (const a of ownRows ?? []) ownKind[REGION_INDEX.get(a.region) as number] = 1;
+    const [lat, lon] = cellToLatLng(cell);
+    const centre = { lat, lon };
+    writeUnitVector(lat, lon, cVec, 0);
+    const cx = cVec[0] as number;
+    const cy = cVec[1] as number;
+    const cz = cVec[2] as number;
+    nearT.length = 0;
+    nearW.length = 0;
+    for (const t of list ?? []) {
+      const dot =
+        cx * (tVec[3 * t] as number) +
+        cy * (tVec[3 * t + 1] as number) +
+        cz * (tVec[3 * t + 2] as number);
+      if (dot < minDot || tCell[t] === cell) continue;
+      const km = greatCircleKm(centre, tPoint[t] as GeoPoint);
+      if (km >= radiusKm) continue;
+      // Tapered inverse distance: falls to 0 at the radius, so the answer is continuous there.
+      const w = 1 / (km + IDW_OFFSET_KM) - edgeWeight;
+      nearT.push(t);
+      nearW.push(w);
+      for (let i = rowStart[t] as number; i < (rowStart[t + 1] as number); i++) {
+        const g = rowRegion[i] as number;
+        if (ownKind[g] === 1) continue;
+        accW[g] = (accW[g] as number) + w;
+        accWR[g] = (accWR[g] as number) + w * (rowResidual[i] as number);
+        accWS[g] = (accWS[g] as number) + w * (rowSpread[i] as number);
+        accWD[g] = (accWD[g] as number) + w * km;
+        accN[g] = (accN[g] as number) + (rowSamples[i] as number);
+      }
     }
-    return out.size === 0 ? (NOTHING as Map<string, CellRegionEstimate>) : out;
+    // Disagreement: the weighted mean absolute deviation of the residuals from their mean.
+    for (let j = 0; j < nearT.length; j++) {
+      const t = nearT[j] as number;
+      const w = nearW[j] as number;
+      for (let i = rowStart[t] as number; i < (rowStart[t + 1] as number); i++) {
+        const g = rowRegion[i] as number;
+        const W = accW[g] as number;
+        if (ownKind[g] === 1 || !(W > 0)) continue;
+        accDis[g] =
+          (accDis[g] as number) +
+          w * Math.abs((rowResidual[i] as number) - (accWR[g] as number) / W);
+      }
+    }
+    const slot = new Int8Array(R).fill(-1);
+    const vals: number[] = [];
+    for (const a of ownRows ?? []) {
+      slot[REGION_INDEX.get(a.region) as number] = vals.length / 5;
+      vals.push(KIND_MEASURED, a.medianMs, a.p25Ms, a.p75Ms, a.samples);
+    }
+    for (let g = 0; g < R; g++) {
+      const W = accW[g] as number;
+      if (W > 0) {
+        // The distance model counts as one more neighbour at the radius: far teachers are shrunk.
+        const offsetMs = (accWR[g] as number) / (W + edgeWeight);
+        const padMs =
+          (accWS[g] as number) / W +
+          (accDis[g] as number) / W +
+          ((accWD[g] as number) / W) * LEARNED_WIDEN_MS_PER_KM;
+        slot[g] = vals.length / 5;
+        vals.push(KIND_LEARNED, offsetMs, padMs, 0, accN[g] as number);
+      }
+      accW[g] = 0;
+      accWR[g] = 0;
+      accWS[g] = 0;
+      accWD[g] = 0;
+      accN[g] = 0;
+      accDis[g] = 0;
+    }
+    return vals.length === 0 ? NOTHING : { slot, vals };
   };
 
-  const cache = new Map<string, ReadonlyMap<string, CellRegionEstimate>>();
-  // compileRouting asks for every region at one point in a row: remember the last point's cell.
+  const known = new Map<string, CellKnowledge>();
+  const knowledgeOf = (cell: string): CellKnowledge => {
+    let k = known.get(cell);
+    if (k === undefined) {
+      if (known.size >= maxCached) known.clear();
+      k = learnFor(cell);
+      known.set(cell, k);
+    }
+    return k;
+  };
+  // explainRouting asks for every region at one point in a row: remember the last point.
   let lastLat = Number.NaN;
   let lastLon = Number.NaN;
-  let last: ReadonlyMap<string, CellRegionEstimate> = NOTHING;
-  const forPoint = (lat: number, lon: number): ReadonlyMap<string, CellRegionEstimate> => {
-    if (lat === lastLat && lon === lastLon) return last;
-    const cell = latLngToCell(lat, lon, resolution);
-    let entry = cache.get(cell);
-    if (entry === undefined) {
-      if (cache.size >= maxCached) cache.clear();
-      entry = learnFor(cell);
-      cache.set(cell, entry);
+  let last = NOTHING;
+  const forPoint = (lat: number, lon: number): CellKnowledge => {
+    if (lat !== lastLat || lon !== lastLon) {
+      last = knowledgeOf(points.cellOf(lat, lon));
+      lastLat = lat;
+      lastLon = lon;
     }
-    lastLat = lat;
-    lastLon = lon;
-    last = entry;
-    return entry;
+    return last;
   };
 
   return {
@@ -349,30 +573,39 @@ export function createMeasuredModel(
     distanceMonotonic: false,
     estimate(client, region) {
       const km = greatCircleKm(client, region);
-      const e = forPoint(client.lat, client.lon).get(region.code);
-      if (e === undefined) return distanceEstimate(km);
-      if (e.kind === 'measured') {
+      const g = REGION_INDEX.get(region.code);
+      const k = forPoint(client.lat, client.lon);
+      const s = g === undefined ? -1 : (k.slot[g] as number);
+      if (s < 0) return distanceEstimate(km);
+      const v = k.vals;
+      const a = v[5 * s + 1] as number;
+      const b = v[5 * s + 2] as number;
+      const samples = v[5 * s + 4] as number;
+      if (v[5 * s] === KIND_MEASURED) {
+        const c = v[5 * s + 3] as number;
         return {
-          rttMs: e.medianMs,
-          rttLowMs: Math.min(e.p25Ms, e.medianMs),
-          rttHighMs: Math.max(e.p75Ms, e.medianMs),
+          rttMs: a,
+          rttLowMs: Math.min(b, a),
+          rttHighMs: Math.max(c, a),
           distanceKm: round1(km),
           source: 'measured',
-          samples: e.samples,
+          samples,
         };
       }
-      const base = estimateRttFromDistance(km);
+      const rtt = learnedRttMs(km, a);
       // Never faster than light in fibre, however fast the neighbours were.
       const floor = km * FIBRE_RTT_MS_PER_KM;
-      const rtt = Math.max(floor, base.rttMs + e.offsetMs);
       return {
-        rttMs: round1(rtt),
-        rttLowMs: round1(Math.max(floor, rtt - e.padMs)),
-        rttHighMs: round1(rtt + e.padMs),
-        distanceKm: base.distanceKm,
+        rttMs: rtt,
+        rttLowMs: round1(Math.max(floor, rtt - b)),
+        rttHighMs: round1(rtt + b),
+        distanceKm: round1(km),
         source: 'learned',
-        samples: e.samples,
+        samples,
       };
+    },
+    compileRanking(regions) {
+      return measuredRanking(regions, points, knowledgeOf, maxCached);
     },
   };
 }
@@ -380,3 +613,173 @@ export function createMeasuredModel(
 function distanceEstimate(km: number): MeasuredEstimate {
   return { ...estimateRttFromDistance(km), source: 'distance', samples: 0 };
 }
+
+/** The ranking of a model with no measurements: the distance estimate of every region. */
+function distanceRanking(regions: readonly Region[]): RegionRanking {
+  const point = { lat: 0, lon: 0 };
+  const pick = (eligible: ((k: number) => boolean) | undefined): number => {
+    let best = -1;
+    let bestRtt = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < regions.length; k++) {
+      const rtt = distanceRttMs(greatCircleKm(point, regions[k] as Region));
+      if (rtt < bestRtt && (eligible === undefined || eligible(k))) {
+        bestRtt = rtt;
+        best = k;
+      }
+    }
+    return best;
+  };
+  return (lat, lon, eligible) => {
+    point.lat = lat;
+    point.lon = lon;
+    const best = pick(eligible);
+    return best >= 0 || eligible === undefined ? best : pick(undefined);
+  };
+}
+
+/**
+ * Per cell, each region's rttMs as a function of km (a constant when measured) and a lower bound
+ * over the whole cell (km from the centre minus the cell's radius; rttOf never falls as km
+ * grows). Regions are tried in order of that bound, exactly at the point, and the walk stops once
+ * the bound passes the best so far: usually one to three haversines a decision, and the answer is
+ * the exact ranking at the point, never the cell centre's.
+ */
+function measuredRanking(
+  regions: readonly Region[],
+  points: PointCellCache,
+  knowledgeOf: (cell: string) => CellKnowledge,
+  maxCells: number,
+): RegionRanking {
+  const n = regions.length;
+  const gOf = regions.map((r) => REGION_INDEX.get(r.code) ?? -1);
+  const slots = new Map<string, number>();
+  let capacity = 0;
+  let order = new Uint16Array(0);
+  let bound = new Float64Array(0);
+  let kind = new Uint8Array(0);
+  let value = new Float64Array(0);
+  const byBound = Array.from({ length: n }, (_, k) => k);
+  const lo = new Float64Array(n);
+
+  const prepare = (cell: string): number => {
+    if (slots.size >= capacity) {
+      if (capacity >= maxCells) {
+        slots.clear();
+      } else {
+        capacity = Math.min(maxCells, Math.max(256, capacity * 2));
+        const grow = <T extends Uint16Array | Float64Array | Uint8Array>(a: T, b: T): T => {
+          b.set(a);
+          return b;
+        };
+        order = grow(order, new Uint16Array(capacity * n));
+        bound = grow(bound, new Float64Array(capacity * n));
+        kind = grow(kind, new Uint8Array(capacity * n));
+        value = grow(value, new Float64Array(capacity * n));
+      }
+    }
+    const s = slots.size;
+    const base = s * n;
+    const know = knowledgeOf(cell);
+    const [lat, lon] = cellToLatLng(cell);
+    const centre = { lat, lon };
+    const r = cellRadiusKm(cell, centre);
+    for (let k = 0; k < n; k++) {
+      const g = gOf[k] as number;
+      const slot = g < 0 ? -1 : (know.slot[g] as number);
+      const kd = slot < 0 ? KIND_DISTANCE : (know.vals[5 * slot] as number);
+      const a = slot < 0 ? 0 : (know.vals[5 * slot + 1] as number);
+      kind[base + k] = kd;
+      value[base + k] = a;
+      lo[k] = rttOf(kd, a, Math.max(0, greatCircleKm(centre, regions[k] as Region) - r));
+    }
+    byBound.sort((x, y) => (lo[x] as number) - (lo[y] as number) || x - y);
+    for (let j = 0; j < n; j++) {
+      const k = byBound[j] as number;
+      order[base + j] = k;
+      bound[base + j] = lo[k] as number;
+    }
+    slots.set(cell, s);
+    return base;
+  };
+
+  const point = { lat: 0, lon: 0 };
+  const pick = (base: number, eligible: ((k: number) => boolean) | undefined): number => {
+    let best = -1;
+    let bestRtt = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      if ((bound[base + j] as number) > bestRtt) break;
+      const k = order[base + j] as number;
+      const kd = kind[base + k] as number;
+      const rtt =
+        kd === KIND_MEASURED
+          ? (value[base + k] as number)
+          : rttOf(kd, value[base + k] as number, greatCircleKm(point, regions[k] as Region));
+      if (
+        (rtt < bestRtt || (rtt === bestRtt && k < best)) &&
+        (eligible === undefined || eligible(k))
+      ) {
+        bestRtt = rtt;
+        best = k;
+      }
+    }
+    return best;
+  };
+
+  // Exact memo of a point's overall winner (every record eligible): a repeated point then costs a
+  // hash, and with health one question; only when that winner is unhealthy does it walk the cell.
+  let memoSize = 0;
+  let memoLat = new Float64Array(0);
+  let memoLon = new Float64Array(0);
+  let memoK = new Int32Array(0);
+  let memoMisses = 0;
+  const resetMemo = (size: number) => {
+    memoSize = size;
+    memoLat = new Float64Array(size).fill(Number.NaN);
+    memoLon = new Float64Array(size);
+    memoK = new Int32Array(size);
+    memoMisses = 0;
+  };
+  resetMemo(1 << 10);
+
+  const walk = (lat: number, lon: number, eligible: ((k: number) => boolean) | undefined) => {
+    const cell = points.cellOf(lat, lon);
+    const base = slots.get(cell);
+    const b = base === undefined ? prepare(cell) : base * n;
+    point.lat = lat;
+    point.lon = lon;
+    const best = pick(b, eligible);
+    return best >= 0 || eligible === undefined ? best : pick(b, undefined);
+  };
+
+  return (lat, lon, eligible) => {
+    if (n === 0) return -1;
+    // 4-way sets, as in createPointCellCache.
+    const base = hashPoint(lat, lon) & (memoSize - 4);
+    let k = -2;
+    for (let s = base; s < base + 4; s++) {
+      if (memoLat[s] === lat && memoLon[s] === lon) {
+        k = memoK[s] as number;
+        break;
+      }
+    }
+    if (k === -2) {
+      k = walk(lat, lon, undefined);
+      // Grow (up to MEMO_MAX points) while misses outnumber the slots: a big, repeated set.
+      if (++memoMisses > 2 * memoSize && memoSize < MEMO_MAX) resetMemo(memoSize * 4);
+      let s = base + (memoMisses & 3);
+      for (let e = base; e < base + 4; e++) {
+        if (Number.isNaN(memoLat[e])) {
+          s = e;
+          break;
+        }
+      }
+      memoLat[s] = lat;
+      memoLon[s] = lon;
+      memoK[s] = k;
+    }
+    return eligible === undefined || eligible(k) ? k : walk(lat, lon, eligible);
+  };
+}
+
+/** Most points a compiled ranking memoises (~20 bytes each). */
+const MEMO_MAX = 1 << 18;

@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import {
+  createMeasuredModel,
+  createPointCellCache,
+  type LatencySample,
+  summarizeSamples,
+} from './measured-latency';
 import { REGIONS } from './regions';
 import { compileRouting, explainRouting } from './select-record';
 import type { GeoPoint, LatencyModel, ResourceRecordSet } from './types';
@@ -317,5 +323,86 @@ describe('compileRouting agrees with explainRouting', () => {
       expect(records[compiled.selectIndex(p.lat, p.lon)]).toBe(expected);
     }
     expect(records[compiled.selectIndex(51.5, -0.13)]?.Region).toBe('eu-west-1');
+  });
+
+  describe('with the measured model (per-cell ranking)', () => {
+    // 400 measured places over Europe and the US East, each region seen 6 times a week with a
+    // skew no distance model would guess: measured, learned and distance estimates all occur.
+    const r = mulberry32(9);
+    const samples: LatencySample[] = [];
+    const eastOrEurope = all.filter((x) => /^(eu|us-east|ca-central)/.test(x.Region));
+    for (let i = 0; i < 400; i++) {
+      const europe = i % 2 === 0;
+      const lat = europe ? 38 + r() * 20 : 30 + r() * 15;
+      const lon = europe ? -8 + r() * 30 : -95 + r() * 25;
+      for (const rec of eastOrEurope) {
+        const skew = 5 + 60 * r();
+        for (let h = 0; h < 6; h++) {
+          samples.push({ lat, lon, region: rec.Region, rttMs: skew + r(), at: h * 3_600_000 });
+        }
+      }
+    }
+    const snapshot = summarizeSamples(samples, { from: 0, to: 7 * 24 * 3_600_000 });
+    const model = createMeasuredModel(snapshot, { learnRadiusKm: 400 });
+    // Random points near the measurements, each asked twice (the second answer is memoised), and
+    // pairs 1 m apart that may straddle a cell edge.
+    const near = Array.from({ length: 3000 }, () => ({
+      lat: 28 + r() * 32,
+      lon: r() < 0.5 ? -100 + r() * 35 : -10 + r() * 35,
+    }));
+    const probes = [...near, ...near, ...near.map((p) => ({ lat: p.lat + 1e-5, lon: p.lon }))];
+
+    it.each<[string, ResourceRecordSet[], (i: number) => boolean]>([
+      ['all healthy', all, () => true],
+      ['half of the health checks failing', all, (i) => i % 2 === 0],
+      ['every health check failing', all, () => false],
+      ['the measured regions only, one in five failing', eastOrEurope, (i) => i % 5 !== 0],
+    ])('agrees on 9,000 probes: %s', (_label, records, healthy) => {
+      const compiled = compileRouting(records, { model });
+      const isHealthy = (x: ResourceRecordSet) => healthy(records.indexOf(x));
+      const sources = new Set<string>();
+      let disagreements = 0;
+      for (const p of probes) {
+        const d = explainRouting(records, p, { model, isHealthy });
+        const plain = explainRouting(records, p, { model });
+        sources.add((d.chosen as { source?: string } | null)?.source ?? 'none');
+        if (records[compiled.selectIndex(p.lat, p.lon, healthy)] !== d.chosen?.record) {
+          disagreements++;
+        }
+        if (records[compiled.selectIndex(p.lat, p.lon)] !== plain.chosen?.record) disagreements++;
+      }
+      expect(disagreements).toBe(0);
+      if (records === eastOrEurope)
+        expect([...sources]).toEqual(expect.arrayContaining(['learned', 'measured']));
+    });
+
+    it('follows health as it changes between calls (the ranking is cached, health is not)', () => {
+      const compiled = compileRouting(all, { model });
+      const down = new Set<number>();
+      const healthy = (i: number) => !down.has(i);
+      for (const p of near.slice(0, 500)) {
+        const first = compiled.selectIndex(p.lat, p.lon, healthy);
+        down.add(first);
+        const next = compiled.selectIndex(p.lat, p.lon, healthy);
+        const expected = explainRouting(all, p, {
+          model,
+          isHealthy: (x) => healthy(all.indexOf(x as (typeof all)[number])),
+        }).chosen?.record;
+        expect(all[next]).toBe(expected);
+        if (all[first]?.HealthCheckId !== undefined) expect(next).not.toBe(first);
+        down.clear();
+      }
+    });
+
+    it('answers the same with a point cache shared by several models', () => {
+      const shared = createPointCellCache(5, 64); // tiny: evictions and collisions on purpose
+      const a = compileRouting(all, {
+        model: createMeasuredModel(snapshot, { learnRadiusKm: 400, cellCache: shared }),
+      });
+      const b = compileRouting(all, { model });
+      for (const p of probes.slice(0, 3000)) {
+        expect(a.selectIndex(p.lat, p.lon)).toBe(b.selectIndex(p.lat, p.lon));
+      }
+    });
   });
 });

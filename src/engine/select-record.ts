@@ -1,5 +1,6 @@
 import { writeUnitVector } from './geo';
 import { distanceLatencyModel } from './latency-model';
+import type { RegionRanking } from './measured-latency';
 import { findRegion } from './regions';
 import type {
   GeoPoint,
@@ -94,6 +95,13 @@ export function explainRouting(
   return { chosen, candidates, allUnhealthy: chosen !== null && firstHealthy === undefined };
 }
 
+/** A model with its own fast ranking over a fixed region list (see MeasuredLatencyModel). */
+function hasCompileRanking(
+  model: LatencyModel,
+): model is LatencyModel & { compileRanking(regions: readonly Region[]): RegionRanking } {
+  return typeof (model as { compileRanking?: unknown }).compileRanking === 'function';
+}
+
 /** Dot product of two 3-vectors stored in Float64Arrays; shared so both paths round alike. */
 function dot3(a: Float64Array, ai: number, b: Float64Array, bi: number): number {
   return (
@@ -116,7 +124,8 @@ export interface CompiledRouting {
 /**
  * Precompile a record layout for the hot path (catchment maps, impact over every city): region
  * unit vectors are computed once, and a decision is one client vector plus a dot product per
- * record. Always agrees with explainRouting.
+ * record. A model with `compileRanking` (the measured model) ranks per H3 cell instead, health
+ * asked on the walk. Always agrees with explainRouting.
  */
 export function compileRouting(
   records: ResourceRecordSet[],
@@ -165,7 +174,23 @@ export function compileRouting(
     };
   }
 
-  // A model that is not monotonic in distance (e.g. measured latency): estimate every record.
+  // A model that can rank a fixed region list itself (the measured model, per H3 cell).
+  if (hasCompileRanking(model)) {
+    const rank = model.compileRanking(entries.map((e) => e.region));
+    let current: ((i: number) => boolean) | undefined;
+    const eligible = (k: number): boolean =>
+      checked[k] === 0 || (current as (i: number) => boolean)(indices[k] as number);
+    return {
+      records,
+      selectIndex(lat, lon, healthy) {
+        current = healthy;
+        const k = rank(lat, lon, healthy === undefined ? undefined : eligible);
+        return k < 0 ? -1 : (indices[k] as number);
+      },
+    };
+  }
+
+  // Any other model that is not monotonic in distance: estimate every record.
   const point = { lat: 0, lon: 0 };
   return {
     records,
