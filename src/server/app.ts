@@ -12,6 +12,7 @@ import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
 import { registerAuth } from './auth/auth-hook';
 import { EventTicketStore } from './auth/event-tickets';
+import { type BeaconLimits, createBeaconService } from './domain/beacon';
 import { DomainFieldError } from './domain/errors';
 import { ServerEvents } from './domain/events';
 import { HealthService } from './domain/health-checks';
@@ -21,6 +22,7 @@ import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
 import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
+import { registerBeaconRoutes } from './routes/beacon-routes';
 import { registerChangeRoutes } from './routes/change-routes';
 import { type DnsEndpoint, registerDnsRoutes } from './routes/dns-routes';
 import { registerEventRoutes } from './routes/event-routes';
@@ -69,6 +71,12 @@ export interface AppOptions {
   eventTicketTtlMs?: number;
   /** Measured latency (ingest, snapshots, models); default: one over `repository` and `geo`. */
   measurements?: MeasurementService;
+  /** Beacon posts from loopback count as from this address (LATENCY_ATLAS_BEACON_LOOPBACK_IP). */
+  beaconLoopbackAddress?: string;
+  /** Beacon rate limits (default 6 posts a minute per address, 6,000 per zone). */
+  beaconLimits?: Partial<BeaconLimits>;
+  /** Fastify's trustProxy (TRUST_PROXY): take the client address from X-Forwarded-For. */
+  trustProxy?: boolean | string;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -157,6 +165,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 256 },
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     // Errors raised before routing (a malformed %-escape in the URL) get the same envelope.
     frameworkErrors: (err, _req, reply) => {
       const { status, body } = toErrorResponse(err);
@@ -221,6 +230,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     repository: options.repository,
     geo: options.geo,
     measurements,
+  });
+  registerBeaconRoutes(app, {
+    repository: options.repository,
+    beacon: createBeaconService(options.repository, measurements, {
+      ...(options.beaconLoopbackAddress !== undefined
+        ? { loopbackAddress: options.beaconLoopbackAddress }
+        : {}),
+      ...(options.beaconLimits !== undefined ? { limits: options.beaconLimits } : {}),
+    }),
   });
   const health =
     options.health ??

@@ -13,6 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
+import { parseIpAddress } from '../engine/client-subnet';
 import { buildApp, type DnsEndpoint } from './app';
 import {
   AdminTokenConfigError,
@@ -86,6 +87,25 @@ function readDays(name: string, fallback: number): number {
     throw new StartError(`${name} must be a whole number of days from 1 to 3650, got "${text}"`);
   }
   return days;
+}
+
+/**
+ * LATENCY_ATLAS_BEACON_LOOPBACK_IP: beacon posts from this machine count as from that public
+ * address (local demos and tests); TRUST_PROXY: `true`, or the proxies' addresses/CIDRs, to take
+ * the client address of beacon posts from X-Forwarded-For behind a reverse proxy.
+ */
+function readBeaconAndProxy(): { beaconLoopbackAddress?: string; trustProxy?: boolean | string } {
+  const out: { beaconLoopbackAddress?: string; trustProxy?: boolean | string } = {};
+  const loop = process.env.LATENCY_ATLAS_BEACON_LOOPBACK_IP?.trim();
+  if (loop) {
+    if (parseIpAddress(loop) === null) {
+      throw new StartError(`LATENCY_ATLAS_BEACON_LOOPBACK_IP "${loop}" is not an IP address`);
+    }
+    out.beaconLoopbackAddress = loop;
+  }
+  const proxy = process.env.TRUST_PROXY?.trim();
+  if (proxy) out.trustProxy = /^(1|true|yes|on)$/i.test(proxy) ? true : proxy;
+  return out;
 }
 
 /** How often hours are aggregated and old samples pruned, ms. */
@@ -193,6 +213,7 @@ async function main(): Promise<void> {
     measurements,
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
+    ...readBeaconAndProxy(),
     webRoot: resolve(process.cwd(), 'dist'),
     privateReads,
   });

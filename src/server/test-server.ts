@@ -7,6 +7,7 @@ import { buildApp } from './app';
 import { ensureAdminTokens } from './auth/bootstrap-tokens';
 import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
+import type { BeaconLimits } from './domain/beacon';
 import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import type { ProbeTimeouts } from './domain/health-probe';
@@ -74,6 +75,9 @@ export async function startTestServer(
     measurementRetentionDays?: number;
     /** The clock measurements are judged by (ms epoch), for tests of windows and retention. */
     measurementNow?: () => number;
+    /** Beacon posts from loopback count as from this address. */
+    beaconLoopbackAddress?: string;
+    beaconLimits?: Partial<BeaconLimits>;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -110,6 +114,10 @@ export async function startTestServer(
     dns,
     health,
     measurements,
+    ...(opts.beaconLoopbackAddress !== undefined
+      ? { beaconLoopbackAddress: opts.beaconLoopbackAddress }
+      : {}),
+    ...(opts.beaconLimits !== undefined ? { beaconLimits: opts.beaconLimits } : {}),
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
     ...(opts.privateReads ? { privateReads: true } : {}),
     ...(opts.eventTicketTtlMs !== undefined ? { eventTicketTtlMs: opts.eventTicketTtlMs } : {}),

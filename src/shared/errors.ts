@@ -48,6 +48,8 @@ export const API_ERROR_CODES = [
   // Health checks (issue 8), Route 53's codes.
   'HealthCheckVersionMismatch',
   'HealthCheckInUse',
+  // Measured latency (issue 9): the beacon's rate limits, Route 53's name for it.
+  'Throttling',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -8,7 +8,9 @@ import {
   PostMeasurementsRequestSchema,
   PostMeasurementsResponseSchema,
 } from '../../shared/measurements';
+import { BeaconKeyResponseSchema, BeaconPostQuerySchema } from './beacon-routes';
 import type { RouteDoc } from './openapi';
+import { ZoneParamsSchema } from './zone-routes';
 
 /** OpenAPI entries for measured latency (ingest, snapshot, summary, series). */
 
@@ -63,6 +65,33 @@ export const MEASUREMENT_ROUTE_DOCS: RouteDoc[] = [
     responses: {
       200: { description: 'Series', schema: MeasurementSeriesSchema },
       400: badInput,
+    },
+  },
+  {
+    method: 'post',
+    access: 'public',
+    path: '/api/beacon',
+    tag: 'measured latency',
+    summary: 'The browser beacon’s timings (public, with the zone’s beacon key; any origin)',
+    description:
+      'Sent by /beacon.js as text/plain JSON `{"measurements":[{"region","rttMs"}]}` (a CORS simple request). The client is the address the post comes from. Regions must be probes of the zone. Rate limited per address and per zone (429 Throttling, Retry-After).',
+    query: BeaconPostQuerySchema,
+    responses: {
+      202: { description: 'Stored what was good', schema: PostMeasurementsResponseSchema },
+      400: badInput,
+      429: error('Throttling: too many posts from this address or for this zone this minute.'),
+    },
+  },
+  {
+    method: 'post',
+    access: 'admin',
+    path: '/api/zones/{id}/beacon-key',
+    tag: 'measured latency',
+    summary: 'Make (or rotate) the zone’s public beacon key; returns the script tag to embed',
+    params: ZoneParamsSchema,
+    responses: {
+      200: { description: 'The new key and snippet', schema: BeaconKeyResponseSchema },
+      404: error('NoSuchHostedZone'),
     },
   },
 ];
