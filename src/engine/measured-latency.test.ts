@@ -341,9 +341,9 @@ describe('createMeasuredModel', () => {
   });
 
   // 100,000 estimates (10,000 points × 10 regions, as explainRouting asks them) against a
-  // snapshot of 2,000 measured cells: ~23 ms warm (~0.2 µs each); ~220 ms the first time, when
-  // each of the 10,000 client cells is learned (~20 µs a cell with ~80 teachers in reach; it was
-  // ~80 µs before the per-coarse-cell teacher lists). Node 20, this machine; MEASURED_TIMING=1
+  // snapshot of 2,000 measured cells: ~23 ms warm (~0.2 µs each); ~250 ms the first time, when
+  // each of the 10,000 client cells is learned (~20 µs a cell with ~80 teachers × 10 regions in
+  // reach; it was ~80 µs before the per-coarse-cell teacher lists). Node 20, this machine; MEASURED_TIMING=1
   // prints it. Not asserted: bench/measured.ts has the figures.
   it('answers 100,000 estimates from per-cell lookups', () => {
     const samples: LatencySample[] = [];

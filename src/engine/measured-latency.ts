@@ -390,10 +390,7 @@ export function createMeasuredModel(
   const tPoint: GeoPoint[] = [];
   const tVec = new Float64Array(3 * nT);
   const rowStart = new Int32Array(nT + 1);
-  const rowRegion: number[] = [];
-  const rowResidual: number[] = [];
-  const rowSpread: number[] = [];
-  const rowSamples: number[] = [];
+  const taught: { g: number; residual: number; spread: number; samples: number }[] = [];
   for (const [cell, rows] of own) {
     const [lat, lon] = cellToLatLng(cell);
     const centre = { lat, lon };
@@ -402,13 +399,19 @@ export function createMeasuredModel(
     tPoint.push(centre);
     for (const a of rows) {
       const g = REGION_INDEX.get(a.region) as number;
-      rowRegion.push(g);
-      rowResidual.push(a.medianMs - distanceRttMs(greatCircleKm(centre, REGIONS[g] as Region)));
-      rowSpread.push(Math.max(0, a.p75Ms - a.p25Ms) / 2);
-      rowSamples.push(a.samples);
+      taught.push({
+        g,
+        residual: a.medianMs - distanceRttMs(greatCircleKm(centre, REGIONS[g] as Region)),
+        spread: Math.max(0, a.p75Ms - a.p25Ms) / 2,
+        samples: a.samples,
+      });
     }
-    rowStart[tCell.length] = rowRegion.length;
+    rowStart[tCell.length] = taught.length;
   }
+  const rowRegion = Int32Array.from(taught, (r) => r.g);
+  const rowResidual = Float64Array.from(taught, (r) => r.residual);
+  const rowSpread = Float64Array.from(taught, (r) => r.spread);
+  const rowSamples = Float64Array.from(taught, (r) => r.samples);
 
   // Per coarse cell, the teachers that can be within radiusKm of a client cell under it: expand
   // each teacher's coarse parent once, keep the coarse cells whose reach includes the teacher.
@@ -460,6 +463,7 @@ export function createMeasuredModel(
   const accWD = new Float64Array(R);
   const accN = new Float64Array(R);
   const accDis = new Float64Array(R);
+  const accMean = new Float64Array(R);
   const ownKind = new Uint8Array(R);
   const nearT: number[] = [];
   const nearW: number[] = [];
@@ -505,16 +509,18 @@ export function createMeasuredModel(
       }
     }
     // Disagreement: the weighted mean absolute deviation of the residuals from their mean.
+    for (let g = 0; g < R; g++) {
+      const W = accW[g] as number;
+      accMean[g] = W > 0 ? (accWR[g] as number) / W : 0;
+    }
     for (let j = 0; j < nearT.length; j++) {
       const t = nearT[j] as number;
       const w = nearW[j] as number;
       for (let i = rowStart[t] as number; i < (rowStart[t + 1] as number); i++) {
         const g = rowRegion[i] as number;
-        const W = accW[g] as number;
-        if (ownKind[g] === 1 || !(W > 0)) continue;
+        if (ownKind[g] === 1) continue;
         accDis[g] =
-          (accDis[g] as number) +
-          w * Math.abs((rowResidual[i] as number) - (accWR[g] as number) / W);
+          (accDis[g] as number) + w * Math.abs((rowResidual[i] as number) - (accMean[g] as number));
       }
     }
     const slot = new Int8Array(R).fill(-1);
@@ -605,7 +611,7 @@ export function createMeasuredModel(
       };
     },
     compileRanking(regions) {
-      return measuredRanking(regions, points, knowledgeOf, maxCached);
+      return measuredRanking(regions, points, learnFor, maxCached);
     },
   };
 }
@@ -647,7 +653,8 @@ function distanceRanking(regions: readonly Region[]): RegionRanking {
 function measuredRanking(
   regions: readonly Region[],
   points: PointCellCache,
-  knowledgeOf: (cell: string) => CellKnowledge,
+  // Learned afresh, not through the model's memo: the ranking keeps its own per-cell table.
+  learnFor: (cell: string) => CellKnowledge,
   maxCells: number,
 ): RegionRanking {
   const n = regions.length;
@@ -661,25 +668,32 @@ function measuredRanking(
   const byBound = Array.from({ length: n }, (_, k) => k);
   const lo = new Float64Array(n);
 
+  // Cells with no measurement in reach rank by distance alone: no table, slot -1.
+  const byDistance = distanceRanking(regions);
+  let used = 0;
   const prepare = (cell: string): number => {
-    if (slots.size >= capacity) {
-      if (capacity >= maxCells) {
-        slots.clear();
-      } else {
-        capacity = Math.min(maxCells, Math.max(256, capacity * 2));
-        const grow = <T extends Uint16Array | Float64Array | Uint8Array>(a: T, b: T): T => {
-          b.set(a);
-          return b;
-        };
-        order = grow(order, new Uint16Array(capacity * n));
-        bound = grow(bound, new Float64Array(capacity * n));
-        kind = grow(kind, new Uint8Array(capacity * n));
-        value = grow(value, new Float64Array(capacity * n));
-      }
+    if (slots.size >= maxCells) {
+      slots.clear();
+      used = 0;
     }
-    const s = slots.size;
+    const know = learnFor(cell);
+    if (know === NOTHING) {
+      slots.set(cell, -1);
+      return -1;
+    }
+    if (used >= capacity) {
+      capacity = Math.min(maxCells, Math.max(256, capacity * 2));
+      const grow = <T extends Uint16Array | Float64Array | Uint8Array>(a: T, b: T): T => {
+        b.set(a.subarray(0, Math.min(a.length, b.length)));
+        return b;
+      };
+      order = grow(order, new Uint16Array(capacity * n));
+      bound = grow(bound, new Float64Array(capacity * n));
+      kind = grow(kind, new Uint8Array(capacity * n));
+      value = grow(value, new Float64Array(capacity * n));
+    }
+    const s = used++;
     const base = s * n;
-    const know = knowledgeOf(cell);
     const [lat, lon] = cellToLatLng(cell);
     const centre = { lat, lon };
     const r = cellRadiusKm(cell, centre);
@@ -743,8 +757,9 @@ function measuredRanking(
 
   const walk = (lat: number, lon: number, eligible: ((k: number) => boolean) | undefined) => {
     const cell = points.cellOf(lat, lon);
-    const base = slots.get(cell);
-    const b = base === undefined ? prepare(cell) : base * n;
+    const slot = slots.get(cell);
+    const b = slot === undefined ? prepare(cell) : slot * n;
+    if (b < 0) return byDistance(lat, lon, eligible);
     point.lat = lat;
     point.lon = lon;
     const best = pick(b, eligible);
