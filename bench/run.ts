@@ -5,6 +5,7 @@
  */
 import { benchEngine } from './engine';
 import { benchHttp } from './http';
+import { benchIngest } from './ingest';
 import { benchIpLookups } from './ip';
 import { benchMeasured } from './measured';
 import { benchWeb } from './web';
@@ -14,6 +15,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ['routing engine', benchEngine],
   ['IP lookups', benchIpLookups],
   ['measured latency (accuracy, speed)', benchMeasured],
+  ['measurement ingest (SQLite)', benchIngest],
   ['control API (autocannon, loopback)', benchHttp],
   ['dashboard (built bundle, Chromium)', benchWeb],
   ['DNS serving (dnsperf vs gdnsd)', async () => (await import('./dns')).dnsSuite()],

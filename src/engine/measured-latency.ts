@@ -120,6 +120,21 @@ function sortByKey(keyed: [string, CellAggregate][]): CellAggregate[] {
   return keyed.map((k) => k[1]);
 }
 
+/** Count, median, p25 and p75 (ms, rounded to 0.1) of RTTs already sorted ascending. */
+export function summarizeSortedRtts(sorted: readonly number[]): {
+  samples: number;
+  medianMs: number;
+  p25Ms: number;
+  p75Ms: number;
+} {
+  return {
+    samples: sorted.length,
+    medianMs: round1(quantile(sorted, 0.5)),
+    p25Ms: round1(quantile(sorted, 0.25)),
+    p75Ms: round1(quantile(sorted, 0.75)),
+  };
+}
+
 /**
  * Aggregate raw samples taken in [from, to) (ms epoch) by H3 cell × network × region: count,
  * median, p25, p75 (ms, rounded to 0.1). Samples outside the window or with a non-finite or
@@ -151,14 +166,7 @@ export function summarizeSamples(
   const aggregates: [string, CellAggregate][] = [];
   for (const [key, g] of groups) {
     const rtts = g.rtts.sort((a, b) => a - b);
-    const row: CellAggregate = {
-      cell: g.cell,
-      region: g.region,
-      samples: rtts.length,
-      medianMs: round1(quantile(rtts, 0.5)),
-      p25Ms: round1(quantile(rtts, 0.25)),
-      p75Ms: round1(quantile(rtts, 0.75)),
-    };
+    const row: CellAggregate = { cell: g.cell, region: g.region, ...summarizeSortedRtts(rtts) };
     if (g.network !== undefined) row.network = g.network;
     aggregates.push([key, row]);
   }

@@ -1,3 +1,4 @@
+import { latLngToCell } from 'h3-js';
 import {
   describeNonPublicAddress,
   parseIpAddress,
@@ -6,6 +7,7 @@ import {
 import { distanceLatencyModel } from '../../engine/latency-model';
 import {
   createMeasuredModel,
+  createPointCellCache,
   type LatencySnapshot,
   MEASURED_CELL_RESOLUTION,
   type MeasuredLatencyModel,
@@ -48,6 +50,18 @@ export const DEFAULT_MEASUREMENT_SETTINGS: MeasurementSettings = {
 
 /** Snapshots (and models) kept per process: now for a few windows, plus replayed times. */
 const MODEL_CACHE_LIMIT = 24;
+
+/** A model built faster than this is rebuilt before answering when new samples arrived, ms. */
+const SYNC_BUILD_MS = 250;
+
+interface Built {
+  snapshot: LatencySnapshot;
+  model: MeasuredLatencyModel;
+  /** The store's measurement version it was built from. */
+  version: number;
+  key: string;
+  buildMs: number;
+}
 
 type Located = GeoPoint & { network: string | null };
 type Reject = { field: string; message: string };
@@ -123,10 +137,10 @@ export function createMeasurementService(
 ): MeasurementService {
   const settings: MeasurementSettings = { ...DEFAULT_MEASUREMENT_SETTINGS, ...opts.settings };
   const now = opts.now ?? Date.now;
-  const models = new Map<
-    string,
-    Promise<{ snapshot: LatencySnapshot; model: MeasuredLatencyModel; key: string }>
-  >();
+  const latest = new Map<string, Built>();
+  const building = new Map<string, { version: number; promise: Promise<Built> }>();
+  // One point → cell table for every model of this process: DNS leaves and cities repeat.
+  const cellCache = createPointCellCache(MEASURED_CELL_RESOLUTION);
 
   function locate(client: unknown): Located | Reject {
     if (!isRecord(client)) {
@@ -293,37 +307,71 @@ export function createMeasurementService(
       rttMs: Math.round(rtt * 1000) / 1000,
       lat: where.lat,
       lon: where.lon,
+      cell: latLngToCell(where.lat, where.lon, MEASURED_CELL_RESOLUTION),
       network: where.network,
       source,
     };
   }
 
-  async function measuredModel(windowDays: number, at: number) {
+  /** Builds (or shares the build in flight of) the model of one window at one store version. */
+  function build(slot: string, windowDays: number, hour: number, version: number): Promise<Built> {
+    const running = building.get(slot);
+    if (running !== undefined && running.version === version) return running.promise;
+    const promise = (async (): Promise<Built> => {
+      const started = Date.now();
+      const to = hour * HOUR_MS;
+      const from = to - windowDays * DAY_MS;
+      // Per network and hour as stored: the model pools them itself.
+      const rows = await repository.measurementAggregates({ from, to });
+      const snapshot: LatencySnapshot = {
+        resolution: MEASURED_CELL_RESOLUTION,
+        from,
+        to,
+        aggregates: rows,
+      };
+      const model = createMeasuredModel(snapshot, { cellCache });
+      const built: Built = {
+        snapshot,
+        model,
+        version,
+        key: `measured|${slot}|${version}`,
+        buildMs: Date.now() - started,
+      };
+      if (!latest.has(slot) && latest.size >= MODEL_CACHE_LIMIT) {
+        const oldest = latest.keys().next().value;
+        if (oldest !== undefined) latest.delete(oldest);
+      }
+      const have = latest.get(slot);
+      if (have === undefined || have.version <= version) latest.set(slot, built);
+      return built;
+    })();
+    building.set(slot, { version, promise });
+    const done = () => {
+      if (building.get(slot)?.promise === promise) building.delete(slot);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  /**
+   * The model of the window ending at `at` (hour-aligned). Current when the store has not moved
+   * since it was built; when it has, a small model is rebuilt at once, while a large one (built
+   * in more than SYNC_BUILD_MS) keeps answering and is rebuilt in the background, so new
+   * measurements never stall answers.
+   */
+  async function measuredModel(windowDays: number, at: number): Promise<Built> {
     const version = await repository.measurementsVersion();
     const hour = Math.ceil(at / HOUR_MS);
-    const key = `${version}|${windowDays}|${hour}`;
-    let entry = models.get(key);
-    if (entry === undefined) {
-      entry = (async () => {
-        const to = hour * HOUR_MS;
-        const from = to - windowDays * DAY_MS;
-        const rows = await repository.measurementAggregates({ from, to, dropNetwork: true });
-        const snapshot: LatencySnapshot = {
-          resolution: MEASURED_CELL_RESOLUTION,
-          from,
-          to,
-          aggregates: rows,
-        };
-        return { snapshot, model: createMeasuredModel(snapshot), key: `measured|${key}` };
-      })();
-      if (models.size >= MODEL_CACHE_LIMIT) {
-        const oldest = models.keys().next().value;
-        if (oldest !== undefined) models.delete(oldest);
-      }
-      models.set(key, entry);
-      entry.catch(() => models.delete(key));
+    const slot = `${windowDays}|${hour}`;
+    const have = latest.get(slot);
+    if (have !== undefined && have.version === version) return have;
+    if (have !== undefined && have.buildMs > SYNC_BUILD_MS) {
+      build(slot, windowDays, hour, version).catch((err: unknown) => {
+        console.error('latency-atlas: building the measured model failed', err);
+      });
+      return have;
     }
-    return entry;
+    return build(slot, windowDays, hour, version);
   }
 
   return {
@@ -368,11 +416,18 @@ export function createMeasurementService(
       return { model: entry.model, routingModel: 'measured', key: entry.key };
     },
     async compact() {
-      const t = now();
-      await repository.compactMeasurements({
-        rawBefore: t - settings.retentionDays * DAY_MS,
-        aggregatesBefore: t - settings.aggregateRetentionDays * DAY_MS,
-      });
+      // An hour per transaction, yielding between: the event loop (and DNS in this process)
+      // is never held for more than one hour's samples.
+      for (;;) {
+        const t = now();
+        const r = await repository.compactMeasurements({
+          rawBefore: t - settings.retentionDays * DAY_MS,
+          aggregatesBefore: t - settings.aggregateRetentionDays * DAY_MS,
+          maxHours: 1,
+        });
+        if (r.hoursPending === 0) return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     version: () => repository.measurementsVersion(),
   };

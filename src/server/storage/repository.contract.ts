@@ -13,6 +13,7 @@ import {
   ZoneNotFoundError,
 } from './repository';
 import { describeHealthStorageContract } from './repository-health.contract';
+import { describeMeasurementStorageContract } from './repository-measurements.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
 
 /**
@@ -850,4 +851,5 @@ export function describeRepositoryContract(
   });
   describeReviewStorageContract(name, open);
   describeHealthStorageContract(name, open);
+  describeMeasurementStorageContract(name, open);
 }

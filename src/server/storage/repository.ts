@@ -166,6 +166,8 @@ export interface StoredMeasurement {
   rttMs: number;
   lat: number;
   lon: number;
+  /** The client's H3 cell at MEASURED_CELL_RESOLUTION. */
+  cell: string;
   /** The client's /24 or /48 network when known. */
   network: string | null;
   source: string | null;
@@ -582,11 +584,18 @@ export interface Repository {
     region?: string;
   }): Promise<HourAggregate[]>;
   /**
-   * Aggregates the hours marked since the last call, then deletes raw samples taken before
-   * `rawBefore` and aggregates of hours before `aggregatesBefore` (ms epoch).
+   * Aggregates the hours marked since the last call (at most `maxHours` of them, oldest first),
+   * then deletes raw samples taken before `rawBefore` (never those of an hour still marked) and
+   * aggregates of hours before `aggregatesBefore` (ms epoch), in one transaction.
    */
-  compactMeasurements(opts: { rawBefore: number; aggregatesBefore: number }): Promise<{
+  compactMeasurements(opts: {
+    rawBefore: number;
+    aggregatesBefore: number;
+    maxHours?: number;
+  }): Promise<{
     hoursAggregated: number;
+    /** Hours still marked for aggregation. */
+    hoursPending: number;
     samplesDeleted: number;
     aggregatesDeleted: number;
   }>;

@@ -253,8 +253,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'measured latency: raw samples, hour aggregates, routing model settings, reporter role',
     sql: `
-      -- Raw samples, kept for the retention period (default 30 days). at: ms epoch. network: the
-      -- client's /24 or /48 when known, else ''. The H3 cell is derived when hours are aggregated.
+      -- Raw samples, kept for the retention period (default 30 days). at: ms epoch. cell: the
+      -- client's H3 cell (res 5). network: the client's /24 or /48 when known, else ''.
       CREATE TABLE measurements (
         id      INTEGER PRIMARY KEY,
         at      INTEGER NOT NULL,
@@ -262,6 +262,7 @@ export const MIGRATIONS: readonly Migration[] = [
         rtt_ms  REAL NOT NULL CHECK (rtt_ms > 0),
         lat     REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
         lon     REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+        cell    TEXT NOT NULL,
         network TEXT NOT NULL DEFAULT '',
         source  TEXT
       ) STRICT;

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import {
   type CellAggregate,
   combineAggregates,
-  summarizeSamples,
+  summarizeSortedRtts,
 } from '../../../engine/measured-latency';
 import { HOUR_MS } from '../../../shared/measurements';
 import type { HourAggregate, MeasurementStats, StoredMeasurement } from '../repository';
@@ -19,12 +19,10 @@ interface HourRow {
 }
 
 interface RawRow {
-  lat: number;
-  lon: number;
+  cell: string;
   network: string;
   region: string;
   rttMs: number;
-  at: number;
 }
 
 const HOUR_COLUMNS =
@@ -32,9 +30,9 @@ const HOUR_COLUMNS =
 
 function prepareMeasurementStatements(db: Database) {
   return {
-    insert: db.prepare<[number, string, number, number, number, string, string | null]>(
-      `INSERT INTO measurements (at, region, rtt_ms, lat, lon, network, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insert: db.prepare<[number, string, number, number, number, string, string, string | null]>(
+      `INSERT INTO measurements (at, region, rtt_ms, lat, lon, cell, network, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     markDirty: db.prepare<[number]>(
       'INSERT OR IGNORE INTO measurement_dirty_hours (hour) VALUES (?)',
@@ -50,9 +48,10 @@ function prepareMeasurementStatements(db: Database) {
       )
       .pluck(),
     clearDirty: db.prepare<[number]>('DELETE FROM measurement_dirty_hours WHERE hour = ?'),
+    // Grouped and sorted by SQLite, so an hour is summarised in one pass.
     raw: db.prepare<[number, number], RawRow>(
-      `SELECT lat, lon, network, region, rtt_ms AS rttMs, at FROM measurements
-        WHERE at >= ? AND at < ?`,
+      `SELECT cell, network, region, rtt_ms AS rttMs FROM measurements
+        WHERE at >= ? AND at < ? ORDER BY cell, network, region, rtt_ms`,
     ),
     hoursIn: db.prepare<[number, number], HourRow>(
       `SELECT ${HOUR_COLUMNS} FROM measurement_hours WHERE hour >= ? AND hour < ?`,
@@ -66,7 +65,12 @@ function prepareMeasurementStatements(db: Database) {
       `INSERT INTO measurement_hours (hour, cell, network, region, samples, median_ms, p25_ms, p75_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    pruneRaw: db.prepare<[number]>('DELETE FROM measurements WHERE at < ?'),
+    // Never a sample of an hour still waiting to be aggregated.
+    pruneRaw: db.prepare<[number]>(
+      `DELETE FROM measurements WHERE at < ?
+         AND (at / 3600000) NOT IN (SELECT hour FROM measurement_dirty_hours)`,
+    ),
+    countDirty: db.prepare<[], number>('SELECT count(*) FROM measurement_dirty_hours').pluck(),
     pruneHours: db.prepare<[number]>('DELETE FROM measurement_hours WHERE hour < ?'),
     countRaw: db.prepare<[], number>('SELECT count(*) FROM measurements').pluck(),
     hourStats: db.prepare<
@@ -126,7 +130,7 @@ export class SqliteMeasurementStore {
       const insert = this.sql.insert;
       const hours = new Set<number>();
       for (const r of rows) {
-        insert.run(r.at, r.region, r.rttMs, r.lat, r.lon, r.network ?? '', r.source);
+        insert.run(r.at, r.region, r.rttMs, r.lat, r.lon, r.cell, r.network ?? '', r.source);
         hours.add(hourOf(r.at));
       }
       for (const h of hours) this.sql.markDirty.run(h);
@@ -135,24 +139,38 @@ export class SqliteMeasurementStore {
     });
   }
 
-  /** One hour's aggregates from its raw samples. */
+  /** One hour's aggregates from its raw samples (rows arrive grouped and sorted by RTT). */
   private summarizeHour(hour: number): HourAggregate[] {
     const from = hour * HOUR_MS;
-    const to = from + HOUR_MS;
-    const raw = this.sql.raw.all(from, to);
-    const samples = raw.map((r) =>
-      r.network === ''
-        ? { lat: r.lat, lon: r.lon, region: r.region, rttMs: r.rttMs, at: r.at }
-        : {
-            lat: r.lat,
-            lon: r.lon,
-            region: r.region,
-            rttMs: r.rttMs,
-            at: r.at,
-            network: r.network,
-          },
-    );
-    return summarizeSamples(samples, { from, to }).aggregates.map((a) => ({ ...a, hour: from }));
+    const out: HourAggregate[] = [];
+    let rtts: number[] = [];
+    let current: RawRow | null = null;
+    const flush = () => {
+      if (current === null || rtts.length === 0) return;
+      const row: HourAggregate = {
+        hour: from,
+        cell: current.cell,
+        region: current.region,
+        ...summarizeSortedRtts(rtts),
+      };
+      if (current.network !== '') row.network = current.network;
+      out.push(row);
+    };
+    for (const r of this.sql.raw.iterate(from, from + HOUR_MS)) {
+      if (
+        current === null ||
+        r.cell !== current.cell ||
+        r.network !== current.network ||
+        r.region !== current.region
+      ) {
+        flush();
+        current = r;
+        rtts = [];
+      }
+      rtts.push(r.rttMs);
+    }
+    flush();
+    return out;
   }
 
   aggregates(opts: {
@@ -204,9 +222,9 @@ export class SqliteMeasurementStore {
     return out.sort(compareHourAggregates);
   }
 
-  compact(opts: { rawBefore: number; aggregatesBefore: number }) {
+  compact(opts: { rawBefore: number; aggregatesBefore: number; maxHours?: number }) {
     return this.tx.write(() => {
-      const dirty = this.sql.dirtyHours.all();
+      const dirty = this.sql.dirtyHours.all().slice(0, opts.maxHours ?? Number.POSITIVE_INFINITY);
       for (const h of dirty) {
         this.sql.deleteHour.run(h);
         for (const a of this.summarizeHour(h)) {
@@ -228,7 +246,12 @@ export class SqliteMeasurementStore {
         Math.ceil(opts.aggregatesBefore / HOUR_MS),
       ).changes;
       if (samplesDeleted > 0 || aggregatesDeleted > 0) this.sql.bump.run();
-      return { hoursAggregated: dirty.length, samplesDeleted, aggregatesDeleted };
+      return {
+        hoursAggregated: dirty.length,
+        hoursPending: this.sql.countDirty.get() ?? 0,
+        samplesDeleted,
+        aggregatesDeleted,
+      };
     });
   }
 

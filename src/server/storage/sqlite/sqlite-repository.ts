@@ -786,7 +786,11 @@ export class SqliteRepository implements Repository {
     return this.measurements.aggregates(opts);
   }
 
-  async compactMeasurements(opts: { rawBefore: number; aggregatesBefore: number }) {
+  async compactMeasurements(opts: {
+    rawBefore: number;
+    aggregatesBefore: number;
+    maxHours?: number;
+  }) {
     return this.measurements.compact(opts);
   }
 
