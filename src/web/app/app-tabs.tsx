@@ -10,7 +10,12 @@ import type { TimelineItem } from '../features/history/lib/timeline';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 import type { RecordHealth } from '../features/records/components/record-table';
 import { RecordsPanel } from '../features/records/components/records-panel';
-import { canChangeSettings, canEditHealthChecks, type Viewer } from '../lib/permissions';
+import {
+  canChangeSettings,
+  canEditHealthChecks,
+  canPostMeasurements,
+  type Viewer,
+} from '../lib/permissions';
 import { dnsClientForPreview } from './preview-dns';
 
 // Tabs other than Records load on first use, keeping the first screen's JavaScript small.
@@ -42,6 +47,16 @@ const HealthChecksPanel = lazy(() =>
     default: m.HealthChecksPanel,
   })),
 );
+const RttChartPanel = lazy(() =>
+  import('../features/measurements/components/rtt-chart').then((m) => ({
+    default: m.RttChartPanel,
+  })),
+);
+const MeasurementsPanel = lazy(() =>
+  import('../features/measurements/components/measurements-panel').then((m) => ({
+    default: m.MeasurementsPanel,
+  })),
+);
 const HistoryPanel = lazy(() =>
   import('../features/history/components/history-panel').then((m) => ({
     default: m.HistoryPanel,
@@ -68,6 +83,9 @@ export interface TabContext {
   viewer: Viewer;
   /** The zone's setting: apply only what someone other than the author approved. */
   requireApproval: boolean;
+  /** The zone's routing model and measurement window (undefined while loading). */
+  routingModel: 'distance' | 'measured' | undefined;
+  windowDays: number | undefined;
   /** Proposals waiting for a decision (undefined while loading). */
   pendingCount: number | undefined;
   proposalId: string | null;
@@ -154,6 +172,26 @@ export const APP_TABS: readonly AppTab[] = [
             recordType={ctx.selected.type}
             query={ctx.preview}
             onQueryChange={ctx.setPreview}
+            renderBelow={({ query, routing }) => {
+              const place =
+                query.city !== undefined
+                  ? { city: query.city }
+                  : query.lat !== undefined && query.lon !== undefined
+                    ? { lat: query.lat, lon: query.lon }
+                    : null;
+              if (!place || routing.candidates.length === 0) return null;
+              return (
+                <Suspense fallback={<Skeleton rows={3} label="Loading the chart" />}>
+                  <RttChartPanel
+                    key={JSON.stringify(place)}
+                    place={place}
+                    placeLabel={routing.client.label}
+                    regions={[...new Set(routing.candidates.map((c) => c.region))]}
+                    initialRegion={routing.chosen?.region ?? null}
+                  />
+                </Suspense>
+              );
+            }}
             renderBeside={({ query, engine }) =>
               ctx.selected && (
                 <Suspense fallback={<Skeleton rows={3} label="Loading the DNS answer" />}>
@@ -189,6 +227,19 @@ export const APP_TABS: readonly AppTab[] = [
           requireApproval={ctx.requireApproval}
           onApplied={() => ctx.selectTab('records')}
           onProposed={(pid) => ctx.selectProposal(pid)}
+        />
+      </Lazy>
+    ),
+  },
+  {
+    id: 'measurements',
+    label: 'Measurements',
+    render: (ctx) => (
+      <Lazy>
+        <MeasurementsPanel
+          permission={canPostMeasurements(ctx.viewer)}
+          routingModel={ctx.routingModel}
+          windowDays={ctx.windowDays}
         />
       </Lazy>
     ),

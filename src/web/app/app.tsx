@@ -26,6 +26,7 @@ import { type Session, useSession } from '../lib/use-session';
 import { AppFooter, AppHeader } from './app-chrome';
 import { APP_TABS, DEFAULT_TAB, type TabContext } from './app-tabs';
 import { MapSection } from './map-section';
+import type { ReplayModels } from './measured-replay';
 import { hasPreviewQuery, useAppLocation } from './use-app-location';
 
 // History's outage entries and their catchment-as-it-was maps (the rollback engine): on demand.
@@ -35,6 +36,11 @@ const OutageTimelineEntry = lazy(() =>
 // The what-if view loads the impact engine and the cities table: only when it is opened.
 const WhatIfPanel = lazy(() =>
   import('../features/health/components/what-if-panel').then((m) => ({ default: m.WhatIfPanel })),
+);
+
+// The measured-latency time slider (and the engine's measured model): for zones that use it.
+const MeasuredReplay = lazy(() =>
+  import('./measured-replay').then((m) => ({ default: m.MeasuredReplay })),
 );
 
 // The sign-in dialog loads when first asked for.
@@ -94,6 +100,9 @@ export function App() {
   const records = useRecordSets(zone?.id ?? null);
   const settings = useZoneSettings(zone?.id ?? null);
   const requireApproval = settings.data?.requireApproval ?? false;
+  const routingModel = settings.data?.routingModel;
+  const windowDays = settings.data?.measurementWindowDays ?? 7;
+  const [replay, setReplay] = useState<ReplayModels | null>(null);
   const pendingCount = usePendingProposalCount(zone?.id ?? null);
   const mayEdit = canPropose(session.viewer).allowed;
   const groups = useMemo(
@@ -336,6 +345,8 @@ export function App() {
     openEdit,
     viewer: session.viewer,
     requireApproval,
+    routingModel,
+    windowDays: settings.data?.measurementWindowDays,
     pendingCount,
     proposalId: location.proposal,
     selectProposal,
@@ -410,7 +421,36 @@ export function App() {
               openEdit(r);
             }}
             baseline={
-              showWhatIf && failed.length ? { records: latencySets, health: realHealth } : null
+              showWhatIf && failed.length
+                ? { records: latencySets, health: realHealth }
+                : routingModel === 'measured' && replay?.compare && replay.baseline
+                  ? { records: latencySets, health }
+                  : null
+            }
+            latencyModel={routingModel === 'measured' ? (replay?.model ?? null) : null}
+            baselineModel={
+              showWhatIf && failed.length
+                ? undefined
+                : routingModel === 'measured' && replay?.compare
+                  ? replay.baseline
+                  : undefined
+            }
+            replayAt={routingModel === 'measured' ? (replay?.at ?? null) : null}
+            replayReady={routingModel !== 'measured' || (replay?.ready ?? false)}
+            toolbar={
+              catchment &&
+              latencySets.length > 0 &&
+              settings.data && (
+                <Suspense fallback={null}>
+                  <MeasuredReplay
+                    key={zone.id}
+                    zoneId={zone.id}
+                    routingModel={routingModel}
+                    windowDays={windowDays}
+                    onModels={setReplay}
+                  />
+                </Suspense>
+              )
             }
             simulated={failed}
             captionActions={

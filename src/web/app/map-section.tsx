@@ -1,7 +1,7 @@
 import { type ReactNode, useId } from 'react';
 import { displayName } from '../../engine/names';
 import { REGIONS } from '../../engine/regions';
-import type { ResourceRecordSet } from '../../engine/types';
+import type { LatencyModel, ResourceRecordSet } from '../../engine/types';
 import { LazyAtlasMap } from './lazy-atlas-map';
 
 export interface MapSectionProps {
@@ -23,6 +23,16 @@ export interface MapSectionProps {
   simulated?: readonly string[];
   /** Controls in the caption (e.g. the what-if switch). */
   captionActions?: ReactNode;
+  /** A bar between the caption and the map (the measured-latency time slider). */
+  toolbar?: ReactNode;
+  /** The zone's latency model for the catchment (measured); default distance. */
+  latencyModel?: LatencyModel | null;
+  /** The baseline side's model in compare mode (default `latencyModel`). */
+  baselineModel?: LatencyModel | null;
+  /** The time slider's position (ms epoch) the catchment is drawn for; null: now / distance. */
+  replayAt?: number | null;
+  /** False while the model for the slider's position is still being fetched or built. */
+  replayReady?: boolean;
 }
 
 const regions = [...REGIONS];
@@ -32,7 +42,16 @@ export function MapSection(props: MapSectionProps) {
   const catchmentId = useId();
   const { selected, records } = props;
   return (
-    <section className="map-section" aria-label="Map">
+    <section
+      className="map-section"
+      aria-label="Map"
+      data-replay-at={
+        props.replayAt !== undefined && props.replayAt !== null
+          ? new Date(props.replayAt).toISOString()
+          : undefined
+      }
+      data-replay-ready={props.replayReady === false ? 'false' : 'true'}
+    >
       <div className="map-caption">
         <h1 className="map-title">
           {selected ? (
@@ -72,6 +91,7 @@ export function MapSection(props: MapSectionProps) {
           Catchment
         </label>
       </div>
+      {props.toolbar}
       <div className="map-frame">
         <LazyAtlasMap
           regions={regions}
@@ -83,6 +103,8 @@ export function MapSection(props: MapSectionProps) {
           baselineRecords={props.baseline?.records ?? null}
           baselineHealth={props.baseline?.health}
           simulated={props.simulated}
+          latencyModel={props.latencyModel}
+          baselineModel={props.baselineModel}
           onMapClick={props.onMapClick}
           onRecordClick={props.onRecordClick}
         />

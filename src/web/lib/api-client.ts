@@ -71,6 +71,8 @@ function toApiError(status: number, body: unknown, fallback: string): ApiError {
 export interface ApiRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Send `body` (a string) as is with this content type, e.g. text/csv; default JSON. */
+  contentType?: string;
   signal?: AbortSignal;
   /**
    * Send this token instead of the session's (null: none), and leave the session alone on a 401:
@@ -89,7 +91,10 @@ export async function apiFetch<T>(
   const token = req.token !== undefined ? req.token : getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let body: string | undefined;
-  if (req.body !== undefined) {
+  if (req.body !== undefined && req.contentType !== undefined && typeof req.body === 'string') {
+    headers['Content-Type'] = req.contentType;
+    body = req.body;
+  } else if (req.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(req.body);
   }

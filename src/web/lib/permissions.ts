@@ -110,6 +110,12 @@ export function canChangeSettings(viewer: Viewer): Permission {
   return needRole(viewer, 'admin', 'change zone settings') ?? ALLOWED;
 }
 
+/** Post latency measurements (CSV import): a reporter token, or editor and higher (not a viewer). */
+export function canPostMeasurements(viewer: Viewer): Permission {
+  if (viewer.role === 'reporter') return ALLOWED;
+  return needRole(viewer, 'editor', 'post measurements') ?? ALLOWED;
+}
+
 export function canCreateZone(viewer: Viewer): Permission {
   return needRole(viewer, 'editor', 'create zones') ?? ALLOWED;
 }

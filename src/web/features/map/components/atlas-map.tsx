@@ -1,7 +1,8 @@
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './atlas-map.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Region, ResourceRecordSet } from '../../../../engine/types';
+import type { LatencyModel, Region, ResourceRecordSet } from '../../../../engine/types';
+import { usePopulationGrid } from '../api/get-population-grid';
 import { useMapTheme } from '../hooks/use-map-theme';
 import { AtlasMapView } from '../lib/atlas-map-view';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../lib/catchment-model';
 import {
   changedCells,
+  changedPeopleShare,
   changedShare,
   DEFAULT_COMPARISON_STYLE,
   paintComparison,
@@ -37,6 +39,16 @@ export interface AtlasMapProps {
   baselineHealth?: Record<string, boolean>;
   /** Set ids that are down only in a what-if: their markers say so. */
   simulated?: readonly string[];
+  /**
+   * The zone's latency model for the catchment (the measured model built from a snapshot);
+   * default distance. A new object redraws the catchment.
+   */
+  latencyModel?: LatencyModel | null;
+  /**
+   * The model of the baseline side in compare mode (e.g. the measured model a week earlier with
+   * the same records); default `latencyModel`.
+   */
+  baselineModel?: LatencyModel | null;
   onMapClick?: (p: { lat: number; lon: number }) => void;
   onRecordClick?: (r: ResourceRecordSet) => void;
 }
@@ -65,13 +77,17 @@ function layoutKey(records: readonly ResourceRecordSet[], health?: Record<string
  */
 export default function AtlasMap(props: AtlasMapProps) {
   const { regions, records, health, client, chosenRegion, catchment, baselineRecords } = props;
-  const { baselineHealth, simulated } = props;
+  const { baselineHealth, simulated, latencyModel } = props;
+  const baselineModel = props.baselineModel === undefined ? latencyModel : props.baselineModel;
   const containerRef = useRef<HTMLElement>(null);
   const [view, setView] = useState<AtlasMapView | null>(null);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [landMask, setLandMask] = useState<Uint8Array | null>(null);
   const theme = useMapTheme();
+  const population = usePopulationGrid(catchment);
+  const people =
+    population.data && population.data.size === CATCHMENT_GRID_SIZE ? population.data.people : null;
   const themeRef = useRef(theme);
   themeRef.current = theme;
 
@@ -147,17 +163,17 @@ export default function AtlasMap(props: AtlasMapProps) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for records + health
   const model = useMemo(
-    () => (catchment ? buildCatchment(records, health) : null),
-    [key, catchment],
+    () => (catchment ? buildCatchment(records, health, CATCHMENT_GRID_SIZE, latencyModel) : null),
+    [key, catchment, latencyModel],
   );
   const baseKey = baselineRecords ? layoutKey(baselineRecords, baselineHealth) : null;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `baseKey` stands for baselineRecords + baselineHealth
   const comparison = useMemo(
     () =>
       catchment && baselineRecords
-        ? compareWith(model, baselineRecords, theme, baselineHealth)
+        ? compareWith(model, baselineRecords, theme, baselineHealth, baselineModel)
         : null,
-    [model, baseKey, catchment, theme],
+    [model, baseKey, catchment, theme, baselineModel],
   );
   useEffect(() => {
     if (comparison) view?.setCatchment(comparison.grid, comparison.colors, comparison.pixels);
@@ -170,10 +186,22 @@ export default function AtlasMap(props: AtlasMapProps) {
         : null,
     [comparison, landMask],
   );
+  const changedPeople = useMemo(
+    () =>
+      comparison && people
+        ? changedPeopleShare(
+            comparison.changed,
+            comparison.grid.width,
+            comparison.grid.height,
+            people,
+          )
+        : null,
+    [comparison, people],
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for health
   const legend = useMemo(
-    () => (model ? legendEntries(model, landMask, health) : []),
-    [model, landMask, key],
+    () => (model ? legendEntries(model, landMask, health, people) : []),
+    [model, landMask, key, people],
   );
 
   const refreshLabels = useCallback(() => view?.refreshLabels(), [view]);
@@ -187,6 +215,8 @@ export default function AtlasMap(props: AtlasMapProps) {
       data-map-theme={theme}
       data-compare={comparison ? 'true' : undefined}
       data-changed-share={changed !== null ? changed.toFixed(4) : undefined}
+      data-changed-people={changedPeople !== null ? changedPeople.toFixed(4) : undefined}
+      data-latency-model={latencyModel ? latencyModel.id : 'distance'}
     >
       <section
         ref={containerRef}
@@ -209,6 +239,7 @@ export default function AtlasMap(props: AtlasMapProps) {
           entries={legend}
           landShares={landMask !== null}
           changedShare={changed}
+          changedPeople={changedPeople}
           onLayout={refreshLabels}
         />
       )}
@@ -229,8 +260,14 @@ function compareWith(
   baselineRecords: readonly ResourceRecordSet[],
   theme: string,
   baselineHealth?: Readonly<Record<string, boolean>>,
+  baselineModel?: LatencyModel | null,
 ): Comparison | null {
-  const before = buildCatchment(baselineRecords, baselineHealth);
+  const before = buildCatchment(
+    baselineRecords,
+    baselineHealth,
+    CATCHMENT_GRID_SIZE,
+    baselineModel,
+  );
   if (!after && !before) return null;
   const size = (after ?? before)?.grid ?? null;
   if (!size) return null;

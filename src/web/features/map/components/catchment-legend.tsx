@@ -10,11 +10,15 @@ export function formatShare(share: number): string {
   return `${Math.round(pct)}%`;
 }
 
-/** Region colour → code, set id and share of land routed there; collapsible to stay out of the way. */
+/**
+ * Region colour → code, set id, share of the people (GeoNames city populations) and of the land
+ * routed there; collapsible to stay out of the way.
+ */
 export function CatchmentLegend({
   entries,
   landShares,
   changedShare,
+  changedPeople,
   onLayout,
 }: {
   entries: LegendEntry[];
@@ -22,6 +26,8 @@ export function CatchmentLegend({
   landShares: boolean;
   /** Compare mode: the share whose region changes (hatched on the map). */
   changedShare?: number | null;
+  /** Compare mode: the share of people whose region changes (null until the raster is there). */
+  changedPeople?: number | null;
   /** Called after the legend changed size (so map labels can move out of its way). */
   onLayout?: () => void;
 }) {
@@ -29,6 +35,8 @@ export function CatchmentLegend({
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run when the size can change
   useEffect(() => onLayout?.(), [open, entries.length, onLayout]);
   const listId = useId();
+  const people = entries.some((e) => e.people !== null) || typeof changedPeople === 'number';
+  const area = landShares ? 'land' : 'map';
   return (
     <section className="atlas-legend" aria-label="Catchment legend" data-map-obstacle="">
       <button
@@ -39,16 +47,38 @@ export function CatchmentLegend({
         onClick={() => setOpen((o) => !o)}
       >
         Catchment{' '}
-        <span className="atlas-legend-hint">{landShares ? 'share of land' : 'share of map'}</span>
+        <span className="atlas-legend-hint">
+          {people ? `share of people · share of ${area}` : `share of ${area}`}
+        </span>
       </button>
       {open && (
-        <ul id={listId} className="atlas-legend-list">
+        <ul
+          id={listId}
+          className={people ? 'atlas-legend-list has-people' : 'atlas-legend-list'}
+          data-people={people ? 'true' : undefined}
+        >
+          {people && (
+            <li className="atlas-legend-item atlas-legend-head" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+              <span className="atlas-legend-colhead">people</span>
+              <span className="atlas-legend-colhead">{area}</span>
+            </li>
+          )}
           {changedShare !== undefined && changedShare !== null && (
             <li className="atlas-legend-item atlas-legend-changed" data-region="changed">
               <span className="atlas-legend-swatch atlas-legend-hatch" aria-hidden="true" />
               <span className="atlas-legend-code">changes region</span>
               <span className="atlas-legend-set" />
-              <span className="atlas-legend-share">{formatShare(changedShare)}</span>
+              {people && (
+                <span className="atlas-legend-people" data-share="people">
+                  {typeof changedPeople === 'number' ? formatShare(changedPeople) : '…'}
+                </span>
+              )}
+              <span className="atlas-legend-share" data-share={area}>
+                {formatShare(changedShare)}
+              </span>
             </li>
           )}
           {entries.map((e) => (
@@ -64,7 +94,14 @@ export function CatchmentLegend({
               />
               <span className="atlas-legend-code">{e.region}</span>
               <span className="atlas-legend-set">{e.setIdentifier}</span>
-              <span className="atlas-legend-share">{formatShare(e.share)}</span>
+              {people && (
+                <span className="atlas-legend-people" data-share="people">
+                  {e.people !== null ? formatShare(e.people) : '…'}
+                </span>
+              )}
+              <span className="atlas-legend-share" data-share={area}>
+                {formatShare(e.share)}
+              </span>
             </li>
           ))}
         </ul>

@@ -1,4 +1,6 @@
+import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
+import { createMeasuredModel } from '../../../../engine/measured-latency';
 import type { ResourceRecordSet } from '../../../../engine/types';
 import { latAtMercatorY } from './catchment';
 import { buildCatchment, legendEntries } from './catchment-model';
@@ -78,5 +80,49 @@ describe('buildCatchment (the engine, in the browser)', () => {
 
   it('is null without latency records', () => {
     expect(buildCatchment([{ Name: 'a.', Type: 'A', TTL: 1, ResourceRecords: [] }])).toBeNull();
+  });
+});
+
+describe('buildCatchment with the measured model', () => {
+  const sydney = [rec('sydney', 'ap-southeast-2'), rec('singapore', 'ap-southeast-1')];
+  it('routes a measured place by its measurements where distance would pick another region', () => {
+    // Measured places every half degree around Sydney: Singapore answers faster there.
+    const cells = new Set<string>();
+    for (let dy = -2; dy <= 2; dy++)
+      for (let dx = -2; dx <= 2; dx++)
+        cells.add(latLngToCell(-33.87 + dy * 0.5, 151.21 + dx * 0.5, 5));
+    const model = createMeasuredModel({
+      resolution: 5,
+      from: 0,
+      to: 1,
+      aggregates: [...cells].flatMap((cell) => [
+        { cell, region: 'ap-southeast-1', samples: 50, medianMs: 20, p25Ms: 18, p75Ms: 24 },
+        { cell, region: 'ap-southeast-2', samples: 50, medianMs: 150, p25Ms: 140, p75Ms: 160 },
+      ]),
+    });
+    const byDistance = buildCatchment(sydney, undefined, 512);
+    const measured = buildCatchment(sydney, undefined, 512, model);
+    if (!byDistance || !measured) throw new Error('no catchment');
+    expect(setAt(byDistance, -33.87, 151.21)).toBe('sydney');
+    expect(setAt(measured, -33.87, 151.21)).toBe('singapore');
+    // Far from any measurement it is the distance answer still.
+    expect(setAt(measured, -31.95, 115.86)).toBe(setAt(byDistance, -31.95, 115.86));
+  });
+});
+
+describe('legendEntries with people', () => {
+  it('gives each record its share of the people, most people first', () => {
+    const m = buildCatchment(app, undefined, 64);
+    if (!m) throw new Error('no catchment');
+    const people = new Float32Array(64 * 64);
+    const i = m.grid.cells.indexOf(1);
+    people[i] = 900;
+    people[m.grid.cells.indexOf(0)] = 100;
+    const rows = legendEntries(m, null, undefined, people);
+    expect(rows.map((r) => [r.setIdentifier, r.people])).toEqual([
+      ['singapore', 0.9],
+      ['oregon', 0.1],
+    ]);
+    expect(legendEntries(m).every((r) => r.people === null)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import {
   MERCATOR_MAX_LAT,
   mercatorY,
   paintCatchment,
+  peopleShares,
 } from './catchment';
 
 describe('Mercator rows', () => {
@@ -78,5 +79,15 @@ describe('computeCatchment', () => {
   it('finds edges where neighbouring cells differ', () => {
     const g = computeCatchment(eastWest, 4, 2);
     expect(Array.from(catchmentEdges(g))).toEqual([0, 1, 0, 0, 0, 1, 0, 0]);
+  });
+});
+
+describe('peopleShares', () => {
+  it('weighs each record by the people in its cells, not the area', () => {
+    const grid = { width: 2, height: 2, cells: Int16Array.from([0, 0, 0, 1]) };
+    const people = Float32Array.from([0, 10, 0, 30]);
+    expect(peopleShares(grid, 2, people)).toEqual([0.25, 0.75]);
+    expect(peopleShares(grid, 2, new Float32Array(4))).toEqual([0, 0]);
+    expect(() => peopleShares(grid, 2, new Float32Array(3))).toThrow(/differ in size/);
   });
 });

@@ -97,6 +97,30 @@ export function catchmentShares(
 }
 
 /**
+ * Share of the people (a raster of the grid's size: people per cell) routed to each record
+ * index, 0–1; all zero when the raster holds nobody.
+ */
+export function peopleShares(
+  grid: CatchmentGrid,
+  recordCount: number,
+  people: Float32Array,
+): number[] {
+  if (people.length !== grid.width * grid.height)
+    throw new Error('peopleShares: the raster and the grid differ in size');
+  const weight = new Float64Array(recordCount);
+  let total = 0;
+  for (let i = 0; i < people.length; i++) {
+    const n = people[i] ?? 0;
+    if (n === 0) continue;
+    const k = grid.cells[i] ?? -1;
+    if (k < 0 || k >= recordCount) continue;
+    weight[k] = (weight[k] ?? 0) + n;
+    total += n;
+  }
+  return Array.from(weight, (w) => (total > 0 ? w / total : 0));
+}
+
+/**
  * Paint the grid into RGBA pixels (same size as the grid): each cell gets its record's colour at
  * `alpha` (0–255); cells with no choice stay transparent.
  */

@@ -1,4 +1,4 @@
-import { type CatchmentGrid, catchmentShares } from './catchment';
+import { type CatchmentGrid, catchmentShares, peopleShares } from './catchment';
 
 /**
  * Catchment comparison for reviews: which places a change moves to another region, painted so
@@ -43,6 +43,18 @@ export function changedShare(
   const cells = new Int16Array(changed.length);
   for (let i = 0; i < changed.length; i++) cells[i] = changed[i] ? 1 : 0;
   return catchmentShares({ width, height, cells }, 2, landMask)[1] ?? 0;
+}
+
+/** Share (0–1) of the people (a raster of the grid's size) whose region changes. */
+export function changedPeopleShare(
+  changed: Uint8Array,
+  width: number,
+  height: number,
+  people: Float32Array,
+): number {
+  const cells = new Int16Array(changed.length);
+  for (let i = 0; i < changed.length; i++) cells[i] = changed[i] ? 1 : 0;
+  return peopleShares({ width, height, cells }, 2, people)[1] ?? 0;
 }
 
 /**

@@ -13,6 +13,18 @@ export interface CandidateListProps {
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
+const SOURCE_TITLES: Record<RoutingCandidateWire['source'], string> = {
+  measured: 'Measured from this place: the median of its samples in the window, range p25–p75',
+  learned: 'Learned from measured places nearby: distance estimate plus their residual',
+  distance: 'Estimated from great-circle distance (no measurements near this place)',
+};
+
+/** "measured · 120 samples", "learned · 40 samples", "distance". */
+export function sourceLabel(c: Pick<RoutingCandidateWire, 'source' | 'samples'>): string {
+  if (c.source === 'distance') return 'distance';
+  return `${c.source} · ${c.samples.toLocaleString('en')} ${c.samples === 1 ? 'sample' : 'samples'}`;
+}
+
 /**
  * Every candidate, best first: estimated RTT as a bar with its low–high range as a whisker,
  * health, and a switch that simulates the record failing (its health check failing).
@@ -55,6 +67,14 @@ export function CandidateList({
               {!c.healthy && (
                 <span className="candidate-badge candidate-badge-unhealthy">unhealthy</span>
               )}
+              <span
+                className={`candidate-source candidate-source-${c.source}`}
+                data-testid="candidate-source"
+                data-source={c.source}
+                title={SOURCE_TITLES[c.source]}
+              >
+                {sourceLabel(c)}
+              </span>
             </span>
             <span
               className="rtt-bar"

@@ -1,7 +1,7 @@
 import './preview.css';
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { ACCESS_RTT_MS, ROUTE_STRETCH } from '../../../../engine/latency-model';
-import type { TestDnsAnswerResponse } from '../../../../shared/routing';
+import type { Routing, TestDnsAnswerResponse } from '../../../../shared/routing';
 import { CopyCommand } from '../../../components/copy-command';
 import { ErrorState, Skeleton } from '../../../components/states';
 import { ApiError } from '../../../lib/api-client';
@@ -33,6 +33,13 @@ export interface PreviewPanelProps {
    * is the answer for exactly this query, or null while it loads or is a previous one.
    */
   renderBeside?: (args: BesideArgs) => ReactNode;
+  /** Shown under the candidates (the app puts the measured-RTT chart here). */
+  renderBelow?: (args: BelowArgs) => ReactNode;
+}
+
+export interface BelowArgs {
+  query: PreviewQuery;
+  routing: Routing;
 }
 
 export interface BesideArgs {
@@ -82,6 +89,7 @@ export function PreviewPanel({
   query,
   onQueryChange,
   renderBeside,
+  renderBelow,
 }: PreviewPanelProps) {
   const answer = useTestDnsAnswer(zoneId, recordName, recordType, query);
   const [local, setLocal] = useState<FieldErrors>({});
@@ -205,6 +213,7 @@ export function PreviewPanel({
         query={query}
         generalError={errors.general}
         renderBeside={renderBeside}
+        renderBelow={renderBelow}
         onToggleFailure={(setId, failed) => change(toggleUnhealthy(query, setId, failed))}
       />
     </div>
@@ -306,6 +315,7 @@ interface PreviewAnswerViewProps {
   query: PreviewQuery;
   generalError?: string;
   renderBeside?: (args: BesideArgs) => ReactNode;
+  renderBelow?: (args: BelowArgs) => ReactNode;
   onToggleFailure: (setIdentifier: string, failed: boolean) => void;
 }
 
@@ -316,6 +326,7 @@ function PreviewAnswerView({
   query,
   generalError,
   renderBeside,
+  renderBelow,
   onToggleFailure,
 }: PreviewAnswerViewProps) {
   if (answer.isPending && answer.fetchStatus !== 'idle')
@@ -425,14 +436,25 @@ function PreviewAnswerView({
             failed={query.unhealthy ?? []}
             onToggleFailure={onToggleFailure}
           />
-          <p className="field-help">
-            Estimated round trip from great-circle distance: ~1 ms per 100 km of fibre, times a
-            route stretch of {ROUTE_STRETCH.low}–{ROUTE_STRETCH.high} (bar: typical{' '}
-            {ROUTE_STRETCH.typical}), plus {ACCESS_RTT_MS.low}–{ACCESS_RTT_MS.high} ms access.
-            “Fail” previews the answer if that record’s health check failed.
-          </p>
+          {routing.model === 'measured' ? (
+            <p className="field-help" data-testid="preview-model">
+              This zone routes by measured latency: <strong>measured</strong> is the median RTT of
+              this place’s samples in the window (range p25–p75), <strong>learned</strong> adds what
+              measured places nearby saw to the distance estimate, <strong>distance</strong> is the
+              great-circle estimate. “Fail” previews the answer if that record’s health check
+              failed.
+            </p>
+          ) : (
+            <p className="field-help" data-testid="preview-model">
+              Estimated round trip from great-circle distance: ~1 ms per 100 km of fibre, times a
+              route stretch of {ROUTE_STRETCH.low}–{ROUTE_STRETCH.high} (bar: typical{' '}
+              {ROUTE_STRETCH.typical}), plus {ACCESS_RTT_MS.low}–{ACCESS_RTT_MS.high} ms access.
+              “Fail” previews the answer if that record’s health check failed.
+            </p>
+          )}
         </>
       )}
+      {renderBelow?.({ query, routing })}
       {dig && (
         <CopyCommand
           command={dig}
