@@ -204,6 +204,15 @@ export interface ApiToken {
   lastUsedAt: string | null;
 }
 
+/** An AWS access key pair bound to an API token (SigV4 for Route 53's API). */
+export interface AwsAccessKey {
+  /** The access key id, e.g. `LAAK…` (20 characters). */
+  id: string;
+  tokenId: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 /** One append-only audit entry: who did what, when, to what. */
 export interface AuditEntry {
   id: number;
@@ -674,6 +683,22 @@ export interface Repository {
   ): Promise<ApiToken>;
   /** Records use (at most as often as the caller chooses to call it). */
   touchApiToken(tokenId: string): Promise<void>;
+
+  /**
+   * Stores an access key for a token; `secretBox` is the secret sealed with the server key
+   * (never stored or returned in the clear). Audited (`aws-key.created`). Throws when the token
+   * does not exist.
+   */
+  createAwsAccessKey(
+    key: { id: string; tokenId: string; secretBox: string },
+    opts?: ActorOptions,
+  ): Promise<AwsAccessKey>;
+  /** The key with its sealed secret and its token (revoked or not), or null. */
+  findAwsAccessKey(
+    id: string,
+  ): Promise<(AwsAccessKey & { secretBox: string; token: ApiToken }) | null>;
+  /** Keys of one token, newest first (no secrets). */
+  listAwsAccessKeys(tokenId: string): Promise<AwsAccessKey[]>;
 
   /** Appends one audit entry; entries can never be changed or deleted afterwards. */
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;

@@ -318,6 +318,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE api_tokens_v5 RENAME TO api_tokens;
     `,
   },
+  {
+    version: 6,
+    name: "Route 53's API: caller references, comments, tags, proposal change ids, AWS access keys",
+    sql: `
+      -- CreateHostedZone / CreateHealthCheck are idempotent per CallerReference.
+      ALTER TABLE zones ADD COLUMN caller_reference TEXT;
+      ALTER TABLE zones ADD COLUMN comment TEXT;
+      CREATE UNIQUE INDEX zones_by_caller_reference ON zones (caller_reference)
+       WHERE caller_reference IS NOT NULL;
+      ALTER TABLE health_checks ADD COLUMN caller_reference TEXT;
+      CREATE UNIQUE INDEX health_checks_by_caller_reference ON health_checks (caller_reference)
+       WHERE caller_reference IS NOT NULL;
+
+      -- ListTagsForResource / ChangeTagsForResource (hosted zones and health checks).
+      CREATE TABLE resource_tags (
+        resource_type TEXT NOT NULL CHECK (resource_type IN ('hostedzone', 'healthcheck')),
+        resource_id   TEXT NOT NULL,
+        key           TEXT NOT NULL,
+        value         TEXT NOT NULL,
+        PRIMARY KEY (resource_type, resource_id, key)
+      ) STRICT, WITHOUT ROWID;
+
+      -- The change id a proposal's batch will be applied under, handed out when it is proposed
+      -- (ChangeResourceRecordSets returns it PENDING; GetChange follows it to INSYNC).
+      ALTER TABLE proposals ADD COLUMN change_id TEXT;
+      CREATE UNIQUE INDEX proposals_by_change_id ON proposals (change_id)
+       WHERE change_id IS NOT NULL;
+
+      -- AWS access key pairs bound to an API token (its name and role): the secret is kept
+      -- sealed with the server's secret key (it must be readable to verify SigV4 signatures).
+      CREATE TABLE aws_access_keys (
+        id         TEXT PRIMARY KEY,
+        token_id   TEXT NOT NULL REFERENCES api_tokens (id),
+        secret_box TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+      ) STRICT;
+      CREATE INDEX aws_access_keys_by_token ON aws_access_keys (token_id);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -24,6 +24,7 @@ import {
   type ApplyResult,
   ApprovalRequiredError,
   type AuditEntry,
+  type AwsAccessKey,
   type CreateZoneOptions,
   DEFAULT_ZONE_SETTINGS,
   type HealthObservationRecord,
@@ -1040,6 +1041,47 @@ export class SqliteRepository implements Repository {
     return this.sql.listTokens.all().map(toToken);
   }
 
+  async createAwsAccessKey(
+    key: { id: string; tokenId: string; secretBox: string },
+    opts: ActorOptions = {},
+  ): Promise<AwsAccessKey> {
+    return this.write(() => {
+      const token = this.sql.tokenById.get(key.tokenId);
+      if (!token) throw new Error(`no API token with id ${key.tokenId}`);
+      const createdAt = this.timestamp();
+      this.sql.insertAwsKey.run(key.id, key.tokenId, key.secretBox, createdAt);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'aws-key.created',
+        zoneId: null,
+        subject: token.name,
+        details: { accessKeyId: key.id, role: token.role },
+      });
+      return { id: key.id, tokenId: key.tokenId, createdAt, revokedAt: null };
+    });
+  }
+
+  async findAwsAccessKey(
+    id: string,
+  ): Promise<(AwsAccessKey & { secretBox: string; token: ApiToken }) | null> {
+    const row = this.sql.awsKeyById.get(id);
+    if (!row) return null;
+    const token = this.sql.tokenById.get(row.tokenId);
+    if (!token) return null;
+    return {
+      id: row.id,
+      tokenId: row.tokenId,
+      createdAt: row.createdAt,
+      revokedAt: row.revokedAt,
+      secretBox: row.secretBox,
+      token: toToken(token),
+    };
+  }
+
+  async listAwsAccessKeys(tokenId: string): Promise<AwsAccessKey[]> {
+    return this.sql.awsKeysOfToken.all(tokenId);
+  }
+
   async countApiTokens(): Promise<number> {
     return this.sql.countTokens.get() ?? 0;
   }
@@ -1346,6 +1388,20 @@ function prepareStatements(db: Database) {
     ),
     tokenByName: db.prepare<[string], TokenRow>(
       `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE name = ?`,
+    ),
+    tokenById: db.prepare<[string], TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ?`,
+    ),
+    insertAwsKey: db.prepare<[string, string, string, string]>(
+      'INSERT INTO aws_access_keys (id, token_id, secret_box, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    awsKeyById: db.prepare<[string], AwsAccessKey & { secretBox: string }>(
+      `SELECT id, token_id AS tokenId, secret_box AS secretBox, created_at AS createdAt,
+              revoked_at AS revokedAt FROM aws_access_keys WHERE id = ?`,
+    ),
+    awsKeysOfToken: db.prepare<[string], AwsAccessKey>(
+      `SELECT id, token_id AS tokenId, created_at AS createdAt, revoked_at AS revokedAt
+         FROM aws_access_keys WHERE token_id = ? ORDER BY created_at DESC, id`,
     ),
     tokenByHash: db.prepare<[string], TokenRow>(
       `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE hash = ?`,
