@@ -18,7 +18,7 @@ export interface RttChartPanelProps {
   now?: number;
 }
 
-const BOX = { width: 640, height: 200, left: 44, right: 12, top: 12, bottom: 26 };
+const BOX = { width: 640, height: 210, left: 44, right: 12, top: 22, bottom: 26 };
 
 /**
  * Measured RTT over time for one place and region: daily median as a line, the p25–p75 band
@@ -108,7 +108,7 @@ export function RttChartPanel({
                 {t.label}
               </text>
             ))}
-            <text className="rtt-chart-axis" x={4} y={geometry.plot.y0 + 2} dy="0.6em">
+            <text className="rtt-chart-axis" x={geometry.plot.x0 - 6} y={10} textAnchor="end">
               ms
             </text>
             {geometry.band && (
