@@ -15,6 +15,7 @@ import {
 import { describeHealthStorageContract } from './repository-health.contract';
 import { describeMeasurementStorageContract } from './repository-measurements.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
+import { describeRoute53StorageContract } from './repository-route53.contract';
 
 /**
  * What a storage implementation hands the contract: a fresh, empty repository; `reopen` opens
@@ -852,4 +853,5 @@ export function describeRepositoryContract(
   describeReviewStorageContract(name, open);
   describeHealthStorageContract(name, open);
   describeMeasurementStorageContract(name, open);
+  describeRoute53StorageContract(name, open);
 }

@@ -106,6 +106,25 @@ export interface CreateZoneOptions extends ActorOptions {
    * `ns1.<zone>.` and `ns2.<zone>.` (apexRecordSets in engine/apex-records.ts).
    */
   nameServers?: string[];
+  /** Route 53's CreateHostedZone CallerReference: unique; a second use → ZoneExistsError. */
+  callerReference?: string;
+  comment?: string | null;
+}
+
+/** What Route 53's API keeps about a hosted zone besides its records. */
+export interface HostedZoneInfo {
+  zoneId: string;
+  callerReference: string | null;
+  comment: string | null;
+  /** The ChangeInfo id zone creation answered with (null for zones made before it existed). */
+  createdChangeId: string | null;
+}
+
+export type TaggedResource = 'hostedzone' | 'healthcheck';
+
+export interface ResourceTag {
+  Key: string;
+  Value: string;
 }
 
 /** A change batch that is stored but not live, waiting for review. */
@@ -131,6 +150,8 @@ export interface Proposal {
   appliedChangeId: string | null;
   /** The applied change id this proposal undoes, for a rollback. */
   rollbackOf: string | null;
+  /** The change id (`/change/C…`) its batch is applied under, known from the start. */
+  changeId: string;
   supersededBy: string | null;
 }
 
@@ -292,8 +313,16 @@ export class TokenNameTakenError extends Error {
 }
 
 export class ZoneExistsError extends Error {
-  constructor(readonly zoneName: string) {
-    super(`a hosted zone named ${zoneName} already exists`);
+  constructor(
+    readonly zoneName: string,
+    /** What is taken: the name, or the CallerReference (Route 53's CreateHostedZone). */
+    readonly conflict: 'name' | 'callerReference' = 'name',
+  ) {
+    super(
+      conflict === 'name'
+        ? `a hosted zone named ${zoneName} already exists`
+        : 'a hosted zone has already been created with the specified caller reference',
+    );
   }
 }
 
@@ -506,9 +535,11 @@ export interface Repository {
    * children that do not exist, are CALCULATED or are the check itself.
    */
   createHealthCheck(
-    check: { name: string; config: HealthCheckConfig },
+    check: { name: string; config: HealthCheckConfig; callerReference?: string },
     opts?: ActorOptions,
   ): Promise<{ check: StoredHealthCheck } & HealthWriteResult>;
+  /** The health check created with this CallerReference (Route 53's idempotency key). */
+  findHealthCheckByCallerReference(callerReference: string): Promise<string | null>;
   /**
    * Replaces name and config when the check is still at `expectedVersion`, version + 1.
    * Throws HealthCheckNotFoundError, HealthCheckVersionError, InvalidHealthCheckError.
@@ -570,6 +601,26 @@ export interface Repository {
     settings: Partial<ZoneSettings>,
     opts?: ActorOptions,
   ): Promise<ZoneSettings>;
+  /** Route 53 metadata of a zone, or null for an unknown zone. */
+  getHostedZoneInfo(zoneId: string): Promise<HostedZoneInfo | null>;
+  findZoneByCallerReference(callerReference: string): Promise<string | null>;
+  /** The zone whose creation answered with this change id. */
+  findZoneCreation(changeId: string): Promise<{ zoneId: string; createdAt: string } | null>;
+  /** UpdateHostedZoneComment; audited. Throws ZoneNotFoundError. */
+  setZoneComment(zoneId: string, comment: string | null, opts?: ActorOptions): Promise<void>;
+  /** Tags of a hosted zone or health check, by key. */
+  listTags(type: TaggedResource, id: string): Promise<ResourceTag[]>;
+  /** Adds/overwrites `add` and removes `remove` keys in one transaction; audited. */
+  changeTags(
+    type: TaggedResource,
+    id: string,
+    add: readonly ResourceTag[],
+    remove: readonly string[],
+    opts?: ActorOptions,
+  ): Promise<void>;
+  /** The proposal whose batch is (to be) applied under this change id. */
+  findProposalByChangeId(changeId: string): Promise<Proposal | null>;
+
   /** Zones routed by measured latency, with their window (days). */
   listMeasuredZones(): Promise<{ zoneId: string; windowDays: number }[]>;
   /** The zone whose beacon key this is, or null. */

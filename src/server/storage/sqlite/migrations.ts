@@ -323,10 +323,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "Route 53's API: caller references, comments, tags, proposal change ids, AWS access keys",
     sql: `
       -- CreateHostedZone / CreateHealthCheck are idempotent per CallerReference.
+      -- created_change_id: the ChangeInfo CreateHostedZone answers with (GetChange follows it).
       ALTER TABLE zones ADD COLUMN caller_reference TEXT;
       ALTER TABLE zones ADD COLUMN comment TEXT;
+      ALTER TABLE zones ADD COLUMN created_change_id TEXT;
       CREATE UNIQUE INDEX zones_by_caller_reference ON zones (caller_reference)
        WHERE caller_reference IS NOT NULL;
+      CREATE UNIQUE INDEX zones_by_created_change_id ON zones (created_change_id)
+       WHERE created_change_id IS NOT NULL;
       ALTER TABLE health_checks ADD COLUMN caller_reference TEXT;
       CREATE UNIQUE INDEX health_checks_by_caller_reference ON health_checks (caller_reference)
        WHERE caller_reference IS NOT NULL;
@@ -343,6 +347,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The change id a proposal's batch will be applied under, handed out when it is proposed
       -- (ChangeResourceRecordSets returns it PENDING; GetChange follows it to INSYNC).
       ALTER TABLE proposals ADD COLUMN change_id TEXT;
+      UPDATE proposals SET change_id = '/change/C' || substr(id, 2) WHERE change_id IS NULL;
       CREATE UNIQUE INDEX proposals_by_change_id ON proposals (change_id)
        WHERE change_id IS NOT NULL;
 

@@ -248,8 +248,12 @@ export class SqliteHealthStore {
     }
   }
 
+  byCallerReference(callerReference: string): string | null {
+    return this.sql.checkByCallerRef.get(callerReference) ?? null;
+  }
+
   create(
-    input: { name: string; config: HealthCheckConfig },
+    input: { name: string; config: HealthCheckConfig; callerReference?: string },
     opts: ActorOptions,
   ): { check: StoredHealthCheck } & HealthWriteResult {
     return this.tx.write(() => {
@@ -257,7 +261,15 @@ export class SqliteHealthStore {
       const id = newHealthCheckId();
       this.checkChildren(id, input.config);
       const configJson = JSON.stringify(input.config);
-      this.sql.insertCheck.run(id, input.name, input.config.Type, configJson, at, at);
+      this.sql.insertCheck.run(
+        id,
+        input.name,
+        input.config.Type,
+        configJson,
+        at,
+        at,
+        input.callerReference ?? null,
+      );
       this.tx.audit({
         actor: opts.actor ?? null,
         action: 'health_check.created',
@@ -542,10 +554,14 @@ function prepareHealthStatements(db: Database) {
     calculated: db.prepare<[], { id: string; configJson: string }>(
       `SELECT id, config_json AS configJson FROM health_checks WHERE type = 'CALCULATED'`,
     ),
-    insertCheck: db.prepare<[string, string, string, string, string, string]>(
-      `INSERT INTO health_checks (id, name, type, config_json, version, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 1, ?, ?)`,
+    insertCheck: db.prepare<[string, string, string, string, string, string, string | null]>(
+      `INSERT INTO health_checks (id, name, type, config_json, version, created_at, updated_at,
+                                  caller_reference)
+       VALUES (?, ?, ?, ?, 1, ?, ?, ?)`,
     ),
+    checkByCallerRef: db
+      .prepare<[string], string>('SELECT id FROM health_checks WHERE caller_reference = ?')
+      .pluck(),
     updateCheck: db.prepare<[string, string, string, string, string, number]>(
       `UPDATE health_checks SET name = ?, type = ?, config_json = ?, updated_at = ?,
          version = version + 1

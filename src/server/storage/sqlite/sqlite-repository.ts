@@ -32,6 +32,7 @@ import {
   type HealthState,
   type HealthTransitionRecord,
   type HealthWriteResult,
+  type HostedZoneInfo,
   type HourAggregate,
   type MeasurementStats,
   type NewAuditEntry,
@@ -42,10 +43,12 @@ import {
   ProposalStateError,
   type ProposalStatus,
   type Repository,
+  type ResourceTag,
   SelfApprovalError,
   StaleZoneVersionError,
   type StoredHealthCheck,
   type StoredMeasurement,
+  type TaggedResource,
   TokenNameTakenError,
   type Zone,
   ZoneExistsError,
@@ -89,6 +92,7 @@ interface ProposalRow {
   appliedChangeId: string | null;
   rollbackOf: string | null;
   supersededBy: string | null;
+  changeId: string | null;
 }
 
 interface TokenRow {
@@ -131,6 +135,11 @@ function toApplied(row: ChangeRow): AppliedChangeBatch {
   };
 }
 
+/** A proposal's change id: its own id with C for P (P4X… → /change/C4X…), unique as it is. */
+function proposalChangeId(proposalId: string): string {
+  return `/change/C${proposalId.slice(1)}`;
+}
+
 function toProposal(row: ProposalRow): Proposal {
   return {
     id: row.id,
@@ -150,6 +159,7 @@ function toProposal(row: ProposalRow): Proposal {
     appliedChangeId: row.appliedChangeId,
     rollbackOf: row.rollbackOf,
     supersededBy: row.supersededBy,
+    changeId: row.changeId ?? proposalChangeId(row.id),
   };
 }
 
@@ -360,7 +370,15 @@ export class SqliteRepository implements Repository {
     try {
       this.write(
         () => {
-          this.sql.insertZone.run(zone.id, zone.name, serial, zone.createdAt);
+          this.sql.insertZone.run(
+            zone.id,
+            zone.name,
+            serial,
+            zone.createdAt,
+            opts.callerReference ?? null,
+            opts.comment ?? null,
+            newChangeId(),
+          );
           for (const set of apexSets) this.insertRecordSet(zone.id, set);
           this.audit({
             actor: opts.actor ?? null,
@@ -378,6 +396,12 @@ export class SqliteRepository implements Repository {
       );
     } catch (err) {
       if (this.sql.zoneIdByName.get(zoneName) !== undefined) throw new ZoneExistsError(zoneName);
+      if (
+        opts.callerReference !== undefined &&
+        this.sql.zoneByCallerRef.get(opts.callerReference) !== undefined
+      ) {
+        throw new ZoneExistsError(zoneName, 'callerReference');
+      }
       throw err;
     }
     return zone;
@@ -492,6 +516,7 @@ export class SqliteRepository implements Repository {
     batch: ChangeBatch,
     opts: ApplyOptions,
     proposalId: string | null,
+    changeId: string = newChangeId(),
   ): ApplyResult {
     const zone = this.sql.getZone.get(zoneId);
     if (!zone) throw new ZoneNotFoundError(zoneId);
@@ -519,7 +544,7 @@ export class SqliteRepository implements Repository {
     if (version === undefined) throw new ZoneNotFoundError(zoneId);
     const author = opts.author ?? null;
     const change: AppliedChangeBatch = {
-      id: newChangeId(),
+      id: changeId,
       zoneId,
       submittedAt: this.timestamp(),
       comment: batch.Comment ?? null,
@@ -649,10 +674,14 @@ export class SqliteRepository implements Repository {
   }
 
   async createHealthCheck(
-    check: { name: string; config: HealthCheckConfig },
+    check: { name: string; config: HealthCheckConfig; callerReference?: string },
     opts: ActorOptions = {},
   ): Promise<{ check: StoredHealthCheck } & HealthWriteResult> {
     return this.health.create(check, opts);
+  }
+
+  async findHealthCheckByCallerReference(callerReference: string): Promise<string | null> {
+    return this.health.byCallerReference(callerReference);
   }
 
   async updateHealthCheck(
@@ -769,6 +798,66 @@ export class SqliteRepository implements Repository {
     return this.sql.measuredZones.all();
   }
 
+  async getHostedZoneInfo(zoneId: string): Promise<HostedZoneInfo | null> {
+    return this.sql.hostedZoneInfo.get(zoneId) ?? null;
+  }
+
+  async findZoneByCallerReference(callerReference: string): Promise<string | null> {
+    return this.sql.zoneByCallerRef.get(callerReference) ?? null;
+  }
+
+  async findZoneCreation(changeId: string): Promise<{ zoneId: string; createdAt: string } | null> {
+    return this.sql.zoneCreation.get(changeId) ?? null;
+  }
+
+  async setZoneComment(
+    zoneId: string,
+    comment: string | null,
+    opts: ActorOptions = {},
+  ): Promise<void> {
+    this.write(() => {
+      const before = this.sql.hostedZoneInfo.get(zoneId);
+      if (!before) throw new ZoneNotFoundError(zoneId);
+      this.sql.setComment.run(comment, zoneId);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'zone.comment-updated',
+        zoneId,
+        subject: zoneId,
+        details: { from: before.comment, to: comment },
+      });
+    });
+  }
+
+  async listTags(type: TaggedResource, id: string): Promise<ResourceTag[]> {
+    return this.sql.listTags.all(type, id);
+  }
+
+  async changeTags(
+    type: TaggedResource,
+    id: string,
+    add: readonly ResourceTag[],
+    remove: readonly string[],
+    opts: ActorOptions = {},
+  ): Promise<void> {
+    this.write(() => {
+      for (const key of remove) this.sql.deleteTag.run(type, id, key);
+      for (const t of add) this.sql.upsertTag.run(type, id, t.Key, t.Value);
+      this.audit({
+        actor: opts.actor ?? null,
+        action: 'tags.changed',
+        zoneId: type === 'hostedzone' ? id : null,
+        subject: `${type}/${id}`,
+        details: { add, remove },
+      });
+    });
+  }
+
+  async findProposalByChangeId(changeId: string): Promise<Proposal | null> {
+    const row = this.sql.proposalByChangeId.get(changeId);
+    return row ? toProposal(row) : null;
+  }
+
   async findZoneByBeaconKey(key: string): Promise<string | null> {
     return this.sql.zoneByBeaconKey.get(key) ?? null;
   }
@@ -850,6 +939,7 @@ export class SqliteRepository implements Repository {
         now,
         now,
         opts.rollbackOf ?? null,
+        proposalChangeId(id),
       );
       this.audit({
         actor: opts.author,
@@ -984,6 +1074,7 @@ export class SqliteRepository implements Repository {
             impact: opts.impact ?? null,
           },
           proposalId,
+          proposal.changeId,
         );
         if (!result.ok) {
           // Same zone version, same batch: the plan stored at creation/rebase must still hold.
@@ -1190,7 +1281,7 @@ const PROPOSAL_COLUMNS = `id, zone_id AS zoneId, author, comment, batch_json AS 
   plan_json AS planJson, base_records_json AS baseRecordsJson, base_version AS baseVersion,
   status, created_at AS createdAt, updated_at AS updatedAt, decided_by AS decidedBy,
   decided_at AS decidedAt, reason, applied_change_id AS appliedChangeId,
-  rollback_of AS rollbackOf, superseded_by AS supersededBy`;
+  rollback_of AS rollbackOf, superseded_by AS supersededBy, change_id AS changeId`;
 
 const TOKEN_COLUMNS = `id, name, role, hash, created_at AS createdAt, revoked_at AS revokedAt,
   last_used_at AS lastUsedAt`;
@@ -1209,8 +1300,37 @@ function prepareStatements(db: Database) {
       'SELECT id, name, created_at AS createdAt, version, serial FROM zones WHERE id = ?',
     ),
     zoneIdByName: db.prepare<[string], string>('SELECT id FROM zones WHERE name = ?').pluck(),
-    insertZone: db.prepare<[string, string, number, string]>(
-      'INSERT INTO zones (id, name, version, serial, created_at) VALUES (?, ?, 0, ?, ?)',
+    insertZone: db.prepare<[string, string, number, string, string | null, string | null, string]>(
+      `INSERT INTO zones (id, name, version, serial, created_at, caller_reference, comment,
+                          created_change_id) VALUES (?, ?, 0, ?, ?, ?, ?, ?)`,
+    ),
+    zoneByCallerRef: db
+      .prepare<[string], string>('SELECT id FROM zones WHERE caller_reference = ?')
+      .pluck(),
+    hostedZoneInfo: db.prepare<[string], HostedZoneInfo>(
+      `SELECT id AS zoneId, caller_reference AS callerReference, comment,
+              created_change_id AS createdChangeId FROM zones WHERE id = ?`,
+    ),
+    zoneCreation: db.prepare<[string], { zoneId: string; createdAt: string }>(
+      'SELECT id AS zoneId, created_at AS createdAt FROM zones WHERE created_change_id = ?',
+    ),
+    setComment: db.prepare<[string | null, string]>('UPDATE zones SET comment = ? WHERE id = ?'),
+    listTags: db.prepare<[string, string], ResourceTag>(
+      `SELECT key AS Key, value AS Value FROM resource_tags
+        WHERE resource_type = ? AND resource_id = ? ORDER BY key`,
+    ),
+    upsertTag: db.prepare<[string, string, string, string]>(
+      `INSERT INTO resource_tags (resource_type, resource_id, key, value) VALUES (?, ?, ?, ?)
+       ON CONFLICT (resource_type, resource_id, key) DO UPDATE SET value = excluded.value`,
+    ),
+    deleteTag: db.prepare<[string, string, string]>(
+      'DELETE FROM resource_tags WHERE resource_type = ? AND resource_id = ? AND key = ?',
+    ),
+    deleteTagsOf: db.prepare<[string, string]>(
+      'DELETE FROM resource_tags WHERE resource_type = ? AND resource_id = ?',
+    ),
+    proposalByChangeId: db.prepare<[string], ProposalRow>(
+      `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE change_id = ?`,
     ),
     countNonApex: db
       .prepare<[string, string], number>(
@@ -1334,12 +1454,13 @@ function prepareStatements(db: Database) {
         string,
         string,
         string | null,
+        string,
       ]
     >(
       `INSERT INTO proposals
          (id, zone_id, author, comment, batch_json, plan_json, base_records_json, base_version,
-          status, created_at, updated_at, rollback_of)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+          status, created_at, updated_at, rollback_of, change_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
     ),
     getProposal: db.prepare<[string], ProposalRow>(
       `SELECT ${PROPOSAL_COLUMNS} FROM proposals WHERE id = ?`,
