@@ -12,6 +12,7 @@ import {
   ZoneNotEmptyError,
   ZoneNotFoundError,
 } from './repository';
+import { describeAwsKeyStorageContract } from './repository-aws-keys.contract';
 import { describeHealthStorageContract } from './repository-health.contract';
 import { describeMeasurementStorageContract } from './repository-measurements.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
@@ -852,6 +853,7 @@ export function describeRepositoryContract(
   });
   describeReviewStorageContract(name, open);
   describeHealthStorageContract(name, open);
+  describeAwsKeyStorageContract(name, open);
   describeMeasurementStorageContract(name, open);
   describeRoute53StorageContract(name, open);
 }
