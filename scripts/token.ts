@@ -1,5 +1,6 @@
 /**
- * `npm run token -- create --name alice --role editor | list | revoke --name alice`:
+ * `npm run token -- create --name alice --role editor [--aws] | aws-key --name alice | list |
+ * revoke --name alice`:
  * manage API tokens in the database DATABASE_URL names (as npm start does).
  */
 import { runTokenCli } from '../src/server/auth/token-cli';

@@ -1,20 +1,35 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ROLES, type Role, TOKEN_NAME_PATTERN } from '../../shared/auth';
+import {
+  dataDirFromDatabaseUrl,
+  openSecretBox,
+  SECRET_KEY_ENV,
+  type SecretBox,
+  SecretBoxError,
+} from '../secrets/secret-box';
 import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from '../storage/open-repository';
 import { type ApiToken, TokenNameTakenError } from '../storage/repository';
+import { createAwsKeyPair } from './aws-keys';
 import { generateTokenSecret, hashTokenSecret } from './token-secret';
 
 export const TOKEN_CLI_USAGE = `usage: npm run token -- <command>
 
-  create --name <name> --role <viewer|editor|approver|admin>
-      makes a token and prints its secret once (on stdout, alone, so scripts can capture it)
+  create --name <name> --role <reporter|viewer|editor|approver|admin> [--aws]
+      makes a token and prints its secret once (on stdout, alone, so scripts can capture it);
+      with --aws also an AWS access key pair bound to it (for Route 53's API, SigV4), printed
+      as LATENCY_ATLAS_TOKEN=…, AWS_ACCESS_KEY_ID=…, AWS_SECRET_ACCESS_KEY=… lines, so
+      \`export $(npm run -s token -- create --name ci --role editor --aws)\` works
+  aws-key --name <name>
+      adds an AWS access key pair to an existing token; prints the two AWS_… lines once
   list [--json]
       every token: name, role, created, last used, revoked
   revoke --name <name>
       stops a token from working (its name stays taken, so history stays unambiguous)
 
-The database is DATABASE_URL (default ${DEFAULT_DATABASE_URL}), as for npm start.`;
+The database is DATABASE_URL (default ${DEFAULT_DATABASE_URL}), as for npm start. AWS secret
+keys are stored sealed with ${SECRET_KEY_ENV}, else with secret.key in the database's folder
+(made on first use), as the server does.`;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -62,7 +77,7 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
     io.out(TOKEN_CLI_USAGE);
     return command === undefined ? 2 : 0;
   }
-  let values: { name?: string; role?: string; json?: boolean };
+  let values: { name?: string; role?: string; json?: boolean; aws?: boolean };
   try {
     values = parseArgs({
       args: rest,
@@ -70,6 +85,7 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
         name: { type: 'string' },
         role: { type: 'string' },
         json: { type: 'boolean' },
+        aws: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -90,8 +106,16 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
       }
       return name;
     };
-    if (command !== 'create' && command !== 'list' && command !== 'revoke') {
+    if (
+      command !== 'create' &&
+      command !== 'list' &&
+      command !== 'revoke' &&
+      command !== 'aws-key'
+    ) {
       throw new UsageError(`unknown command "${command}"`);
+    }
+    if (values.aws && command !== 'create') {
+      throw new UsageError('--aws goes with create (use aws-key for an existing token)');
     }
     let name: string | undefined;
     let role: Role | undefined;
@@ -102,16 +126,26 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
         throw new UsageError(`--role "${values.role}": use one of ${ROLES.join(', ')}`);
       }
       role = values.role as Role;
-    } else if (command === 'revoke') {
+    } else if (command === 'revoke' || command === 'aws-key') {
       name = needName();
     }
 
-    const repository = await openRepository(io.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+    const databaseUrl = io.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+    // Opened before anything is written, so a bad key refuses the command whole.
+    const box: SecretBox | null =
+      command === 'aws-key' || (command === 'create' && values.aws)
+        ? openSecretBox({
+            envKey: io.env[SECRET_KEY_ENV],
+            dataDir: dataDirFromDatabaseUrl(databaseUrl),
+          })
+        : null;
+    const repository = await openRepository(databaseUrl);
     try {
       if (command === 'create' && name !== undefined && role !== undefined) {
         const secret = generateTokenSecret();
+        let token: ApiToken;
         try {
-          await repository.createApiToken(
+          token = await repository.createApiToken(
             { name, role, hash: hashTokenSecret(secret) },
             { actor: cliActor() },
           );
@@ -122,10 +156,49 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
           }
           throw e;
         }
+        if (box) {
+          const pair = await createAwsKeyPair(repository, box, token.id, { actor: cliActor() });
+          io.out(
+            [
+              `LATENCY_ATLAS_TOKEN=${secret}`,
+              `AWS_ACCESS_KEY_ID=${pair.accessKeyId}`,
+              `AWS_SECRET_ACCESS_KEY=${pair.secretAccessKey}`,
+            ].join('\n'),
+          );
+          io.err(
+            `created the ${role} token "${name}" with the AWS access key ${pair.accessKeyId}; the ` +
+              'secrets above are shown only this once: keep them (the token as "Authorization: ' +
+              'Bearer <token>", the key pair for Route 53\'s API with an endpoint override)',
+          );
+          return 0;
+        }
         io.out(secret);
         io.err(
           `created the ${role} token "${name}"; the secret above is shown only this once: keep it ` +
             '(send it as "Authorization: Bearer <token>")',
+        );
+        return 0;
+      }
+      if (command === 'aws-key' && name !== undefined && box) {
+        const token = (await repository.listApiTokens()).find((t) => t.name === name);
+        if (!token) {
+          io.err(`token: there is no token named "${name}"`);
+          return 1;
+        }
+        if (token.revokedAt !== null) {
+          io.err(`token: the token "${name}" was revoked at ${token.revokedAt}`);
+          return 1;
+        }
+        const pair = await createAwsKeyPair(repository, box, token.id, { actor: cliActor() });
+        io.out(
+          [
+            `AWS_ACCESS_KEY_ID=${pair.accessKeyId}`,
+            `AWS_SECRET_ACCESS_KEY=${pair.secretAccessKey}`,
+          ].join('\n'),
+        );
+        io.err(
+          `added the AWS access key ${pair.accessKeyId} to the ${token.role} token "${name}"; the ` +
+            'secret above is shown only this once: keep it',
         );
         return 0;
       }
@@ -149,7 +222,7 @@ export async function runTokenCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`token: ${e.message}\n\n${TOKEN_CLI_USAGE}`);
       return 2;
     }
-    if (e instanceof DatabaseUrlError) {
+    if (e instanceof DatabaseUrlError || e instanceof SecretBoxError) {
       io.err(`token: ${e.message}`);
       return 1;
     }
