@@ -77,6 +77,21 @@ function listingNameKey(name: string): string {
 
 const cmp = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
 
+/**
+ * Route 53's listing order of two (name, type, set id) keys: reversed-label name, then type,
+ * then set id (negative, 0, positive). ListResourceRecordSets pages start from such a key.
+ */
+export function compareListingKeys(
+  a: { Name: string; Type: string; SetIdentifier?: string },
+  b: { Name: string; Type: string; SetIdentifier?: string },
+): number {
+  return (
+    cmp(listingNameKey(a.Name), listingNameKey(b.Name)) ||
+    cmp(a.Type, b.Type) ||
+    cmp(a.SetIdentifier ?? '', b.SetIdentifier ?? '')
+  );
+}
+
 /** Sort (a copy) in Route 53 listing order: reversed-label name, then type, then set id. */
 export function sortRecordSets(list: ResourceRecordSet[]): ResourceRecordSet[] {
   return list

@@ -11,6 +11,7 @@ import { ZodError } from 'zod';
 import type { ImpactCity } from '../engine/impact';
 import type { ApiError } from '../shared/errors';
 import { registerAuth } from './auth/auth-hook';
+import { createSigV4Verifier } from './auth/aws-sigv4';
 import { EventTicketStore } from './auth/event-tickets';
 import { type BeaconLimits, createBeaconService } from './domain/beacon';
 import { DomainFieldError } from './domain/errors';
@@ -20,6 +21,7 @@ import { createMeasurementService, type MeasurementService } from './domain/meas
 import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
+import { registerRoute53Routes } from './route53/route53-routes';
 import { ApiHttpError, invalidField, invalidInput } from './routes/api-error';
 import { registerAuditRoutes } from './routes/audit-routes';
 import { registerBeaconRoutes } from './routes/beacon-routes';
@@ -34,6 +36,7 @@ import { registerPopulationRoutes } from './routes/population-routes';
 import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
 import { registerZoneRoutes } from './routes/zone-routes';
+import type { SecretBox } from './secrets/secret-box';
 import type { Repository } from './storage/repository';
 
 export type { DnsEndpoint };
@@ -77,6 +80,11 @@ export interface AppOptions {
   beaconLimits?: Partial<BeaconLimits>;
   /** Fastify's trustProxy (TRUST_PROXY): take the client address from X-Forwarded-For. */
   trustProxy?: boolean | string;
+  /**
+   * The server key sealing stored secrets (AWS access keys): needed by Route 53's API to verify
+   * signatures; without it every Route 53 request is refused.
+   */
+  secretBox?: SecretBox;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -248,6 +256,25 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const events = new ServerEvents(options.repository, health);
   app.addHook('onClose', async () => events.close());
   registerHealthCheckRoutes(app, health);
+  const secretBox = options.secretBox;
+  registerRoute53Routes(app, {
+    repository: options.repository,
+    geo: options.geo,
+    health,
+    measurements,
+    cities,
+    dns: options.dns ?? null,
+    ...(options.zoneIndex !== undefined ? { zoneIndex: options.zoneIndex } : {}),
+    ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
+    authenticate: secretBox
+      ? createSigV4Verifier(options.repository, secretBox, { service: 'route53' })
+      : async () => ({
+          ok: false,
+          status: 403,
+          code: 'InvalidClientTokenId',
+          message: 'this server has no secret key, so it holds no AWS access keys',
+        }),
+  });
   registerEventRoutes(app, events, options.repository, eventTickets);
   registerProposalRoutes(app, {
     repository: options.repository,

@@ -28,6 +28,7 @@ import { createMeasurementService } from './domain/measurements';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
+import { dataDirFromDatabaseUrl, openSecretBox } from './secrets/secret-box';
 import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from './storage/open-repository';
 import { seedDemo } from './storage/seed-demo';
 
@@ -211,6 +212,10 @@ async function main(): Promise<void> {
     dns: dnsEndpoint,
     health,
     measurements,
+    secretBox: openSecretBox({
+      envKey: process.env.LATENCY_ATLAS_SECRET_KEY,
+      dataDir: dataDirFromDatabaseUrl(databaseUrl),
+    }),
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     ...readBeaconAndProxy(),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../shared/auth';
 import { buildApp } from './app';
+import { createAwsKeyPair } from './auth/aws-keys';
 import { ensureAdminTokens } from './auth/bootstrap-tokens';
 import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
@@ -14,6 +15,7 @@ import type { ProbeTimeouts } from './domain/health-probe';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
 import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
+import { openSecretBox, type SecretBox } from './secrets/secret-box';
 import { openRepository } from './storage/open-repository';
 import type { Repository } from './storage/repository';
 import { seedDemo } from './storage/seed-demo';
@@ -43,6 +45,10 @@ export interface TestServer {
   measurements: MeasurementService;
   /** Makes a token (as `npm run token -- create` does) and returns its secret. */
   createToken(name: string, role: Role): Promise<string>;
+  /** Makes a token with an AWS access key pair bound to it (`--aws`). */
+  createAwsKey(name: string, role: Role): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+  /** The server key sealing stored secrets (in `dir`). */
+  secretBox: SecretBox;
   /** Close app and repository (keeps the files). */
   stop(): Promise<void>;
   /** stop() and delete the temp directory. */
@@ -86,6 +92,7 @@ export async function startTestServer(
   if (opts.demo) await seedDemo(repository);
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const zoneIndex = new ZoneIndex(repository);
+  const secretBox = openSecretBox({ dataDir: dir });
   const measurements = createMeasurementService(repository, loadGeo(), {
     ...(opts.measurementRetentionDays !== undefined
       ? { settings: { retentionDays: opts.measurementRetentionDays } }
@@ -114,6 +121,7 @@ export async function startTestServer(
     dns,
     health,
     measurements,
+    secretBox,
     ...(opts.beaconLoopbackAddress !== undefined
       ? { beaconLoopbackAddress: opts.beaconLoopbackAddress }
       : {}),
@@ -156,6 +164,15 @@ export async function startTestServer(
       await repository.createApiToken({ name, role, hash: hashTokenSecret(secret) });
       return secret;
     },
+    async createAwsKey(name, role) {
+      const token = await repository.createApiToken({
+        name,
+        role,
+        hash: hashTokenSecret(generateTokenSecret()),
+      });
+      return createAwsKeyPair(repository, secretBox, token.id);
+    },
+    secretBox,
     stop,
     async close() {
       await stop();

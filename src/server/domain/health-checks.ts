@@ -176,11 +176,16 @@ export class HealthService {
   async create(
     request: CreateHealthCheckRequest,
     actor: string | null,
+    opts: { callerReference?: string } = {},
   ): Promise<StoredHealthCheck> {
     const issues = await this.configIssues(request.HealthCheckConfig);
     if (issues.length > 0) throw new DomainValidationError(issues);
     const result = await this.repository.createHealthCheck(
-      { name: request.Name, config: withHealthCheckDefaults(request.HealthCheckConfig) },
+      {
+        name: request.Name,
+        config: withHealthCheckDefaults(request.HealthCheckConfig),
+        ...(opts.callerReference !== undefined ? { callerReference: opts.callerReference } : {}),
+      },
       { actor },
     );
     this.emit(result, true);

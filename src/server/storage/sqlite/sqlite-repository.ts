@@ -395,13 +395,13 @@ export class SqliteRepository implements Repository {
         { zoneData: true },
       );
     } catch (err) {
-      if (this.sql.zoneIdByName.get(zoneName) !== undefined) throw new ZoneExistsError(zoneName);
       if (
         opts.callerReference !== undefined &&
         this.sql.zoneByCallerRef.get(opts.callerReference) !== undefined
       ) {
         throw new ZoneExistsError(zoneName, 'callerReference');
       }
+      if (this.sql.zoneIdByName.get(zoneName) !== undefined) throw new ZoneExistsError(zoneName);
       throw err;
     }
     return zone;
