@@ -821,10 +821,7 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         const existingId = await repository.findHealthCheckByCallerReference(callerReference);
         if (existingId !== null) {
           const existing = await repository.getHealthCheck(existingId);
-          if (
-            existing &&
-            JSON.stringify(existing.config) === JSON.stringify(withHealthCheckDefaults(config))
-          ) {
+          if (existing && sameJson(existing.config, withHealthCheckDefaults(config))) {
             reply.header(
               'location',
               `https://route53.amazonaws.com/2013-04-01/healthcheck/${existing.id}`,
@@ -982,6 +979,22 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
     },
     { prefix: '/2013-04-01' },
   );
+}
+
+/** Equal as JSON regardless of key order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canon)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, canon(x)]),
+          )
+        : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 
 function noSuchHealthCheck(id: string): Route53Error {
