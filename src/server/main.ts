@@ -9,7 +9,9 @@
  * LATENCY_ATLAS_HEALTH_INTERVAL_MS overrides every check's interval. Measured latency:
  * LATENCY_ATLAS_MEASUREMENT_RETENTION_DAYS (raw samples, 30) and
  * LATENCY_ATLAS_AGGREGATE_RETENTION_DAYS (hour aggregates, 400); hours are aggregated and old
- * samples pruned every minute here.
+ * samples pruned every minute here. LATENCY_ATLAS_SECRET_KEY (32 bytes, base64 or hex) seals
+ * stored secrets (AWS access keys for Route 53's API); without it a key is made once in
+ * `<data folder>/secret.key`.
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
@@ -28,7 +30,7 @@ import { createMeasurementService } from './domain/measurements';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
-import { dataDirFromDatabaseUrl, openSecretBox } from './secrets/secret-box';
+import { dataDirFromDatabaseUrl, openSecretBox, SecretBoxError } from './secrets/secret-box';
 import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from './storage/open-repository';
 import { seedDemo } from './storage/seed-demo';
 
@@ -290,6 +292,7 @@ main().catch((err: unknown) => {
     (err instanceof Error && err.message.startsWith('DNS_')) ||
     (err instanceof Error && err.message.startsWith('LATENCY_ATLAS_HEALTH')) ||
     err instanceof AdminTokenConfigError ||
+    err instanceof SecretBoxError ||
     (err instanceof Error && err.message.startsWith('PORT'))
   ) {
     console.error(`latency-atlas: ${err.message}`);
