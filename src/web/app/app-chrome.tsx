@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { ZoneSummary } from '../../shared/zones';
 import { SessionStatus } from '../features/auth/components/session-status';
+import { useZoneSettings } from '../features/zones/api/zone-settings';
 import { ZonePicker } from '../features/zones/components/zone-picker';
 import type { Permission } from '../lib/permissions';
 import { useTheme } from '../lib/theme';
@@ -77,7 +78,8 @@ export function AppHeader({
   );
 }
 
-export function AppFooter() {
+export function AppFooter({ zoneId }: { zoneId: string | null }) {
+  const routingModel = useZoneSettings(zoneId).data?.routingModel ?? 'distance';
   return (
     <footer className="app-footer">
       <span>
@@ -90,7 +92,11 @@ export function AppFooter() {
         Cities: <a href="https://www.geonames.org/">GeoNames</a>
       </span>
       <span className="toolbar-spacer" />
-      <span className="muted">RTT figures are estimates from great-circle distance.</span>
+      <span className="muted">
+        {routingModel === 'measured'
+          ? 'RTT figures are measured medians where measured, learned from nearby places, else estimated from distance.'
+          : 'RTT figures are estimates from great-circle distance.'}
+      </span>
     </footer>
   );
 }

@@ -135,6 +135,8 @@ export function App() {
     selected && latencySets.length ? displayName(selected.name) : '',
     selected?.type ?? '',
     location.preview,
+    // The preview answers for the time the map replays.
+    routingModel === 'measured' ? (replay?.at ?? null) : null,
   );
   const routing = answer.data?.Routing;
 
@@ -564,7 +566,7 @@ function Shell({
         createZone={canCreateZone(session.viewer)}
       />
       {children}
-      <AppFooter />
+      <AppFooter zoneId={zoneId} />
       {session.request !== null && (
         <Suspense fallback={null}>
           <SignInDialog

@@ -124,8 +124,11 @@ export function getTestDnsAnswer(
   recordType: string,
   q: PreviewQuery,
   signal?: AbortSignal,
+  /** Route as at this time (ms epoch): a measured zone's window ending then. */
+  at?: number | null,
 ): Promise<TestDnsAnswerResponse> {
   const params = testDnsAnswerParams(recordName, recordType, q);
+  if (at !== undefined && at !== null) params.set('at', new Date(at).toISOString());
   return apiFetch(
     `/zones/${encodeURIComponent(zoneId)}/testdnsanswer?${params}`,
     { signal },
@@ -139,11 +142,12 @@ export function getTestDnsAnswerQueryOptions(
   recordName: string,
   recordType: string,
   q: PreviewQuery,
+  at: number | null = null,
 ) {
   const { cityLabel: _label, ...key } = q;
   return queryOptions({
-    queryKey: ['zones', zoneId, 'testdnsanswer', recordName, recordType, key] as const,
-    queryFn: ({ signal }) => getTestDnsAnswer(zoneId, recordName, recordType, q, signal),
+    queryKey: ['zones', zoneId, 'testdnsanswer', recordName, recordType, key, at] as const,
+    queryFn: ({ signal }) => getTestDnsAnswer(zoneId, recordName, recordType, q, signal, at),
     enabled: Boolean(zoneId && recordName && recordType),
     staleTime: 30_000,
     // Keep the last answer on screen while the next one loads (no flicker between clients).
@@ -156,6 +160,8 @@ export function useTestDnsAnswer(
   recordName: string,
   recordType: string,
   query: PreviewQuery,
+  /** The map's replay time on a measured zone (null: now). */
+  at: number | null = null,
 ) {
-  return useQuery(getTestDnsAnswerQueryOptions(zoneId, recordName, recordType, query));
+  return useQuery(getTestDnsAnswerQueryOptions(zoneId, recordName, recordType, query, at));
 }
