@@ -14,10 +14,11 @@ import { registerAuth } from './auth/auth-hook';
 import { createSigV4Verifier } from './auth/aws-sigv4';
 import { EventTicketStore } from './auth/event-tickets';
 import { type BeaconLimits, createBeaconService } from './domain/beacon';
-import { DomainFieldError } from './domain/errors';
+import { DomainFieldError, DomainValidationError } from './domain/errors';
 import { ServerEvents } from './domain/events';
 import { HealthService } from './domain/health-checks';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
+import { UpstreamDriftError, UpstreamService } from './domain/upstream';
 import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import type { ServerGeo } from './geo/load-geo';
@@ -35,9 +36,11 @@ import { registerMetaRoutes } from './routes/meta-routes';
 import { registerPopulationRoutes } from './routes/population-routes';
 import { registerProposalRoutes } from './routes/proposal-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
+import { registerUpstreamRoutes } from './routes/upstream-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
 import type { SecretBox } from './secrets/secret-box';
 import type { Repository } from './storage/repository';
+import { createUpstreamClient, UpstreamError } from './upstream/route53-client';
 
 export type { DnsEndpoint };
 
@@ -81,10 +84,12 @@ export interface AppOptions {
   /** Fastify's trustProxy (TRUST_PROXY): take the client address from X-Forwarded-For. */
   trustProxy?: boolean | string;
   /**
-   * The server key sealing stored secrets (AWS access keys): needed by Route 53's API to verify
-   * signatures; without it every Route 53 request is refused.
+   * The server key sealing stored secrets (AWS access keys, upstream credentials): needed by
+   * Route 53's API to verify signatures and to reach upstream hosted zones.
    */
   secretBox?: SecretBox;
+  /** Upstream Route 53 mirroring (push, drift, INSYNC); default: one over repository and secretBox. */
+  upstream?: UpstreamService;
 }
 
 /** Largest accepted request body: a 10,000-change import is about 3 MB of JSON. */
@@ -122,6 +127,43 @@ function toErrorResponse(err: unknown): { status: number; body: ApiError } {
   if (err instanceof DomainFieldError) {
     const e = invalidField(err.field, err.message);
     return { status: 400, body: errorBody(e.code, e.message, e.details) };
+  }
+  if (err instanceof DomainValidationError) {
+    return { status: 400, body: errorBody('InvalidInput', err.message, err.details) };
+  }
+  if (err instanceof UpstreamDriftError) {
+    return {
+      status: 409,
+      body: errorBody(
+        'UpstreamDrift',
+        `${err.message}; nothing was changed`,
+        err.report.differences.map((d) => ({
+          field: `${d.Name} ${d.Type}${d.SetIdentifier !== undefined ? ` ${d.SetIdentifier}` : ''}`,
+          message:
+            d.local === null ? 'only upstream' : d.upstream === null ? 'only local' : 'differs',
+        })),
+      ),
+    };
+  }
+  if (err instanceof UpstreamError) {
+    if (err.kind === 'invalid-batch') {
+      return {
+        status: 400,
+        body: errorBody(
+          'InvalidChangeBatch',
+          `upstream Route 53 refused the batch; nothing was changed: ${err.message}`,
+          err.messages.map((m) => ({ field: 'upstream', message: m })),
+        ),
+      };
+    }
+    const unreachable = err.kind === 'unreachable' || err.kind === 'throttled';
+    return {
+      status: 502,
+      body: errorBody(
+        unreachable ? 'UpstreamUnavailable' : 'UpstreamRefused',
+        `${err.message}; the local zone was not changed`,
+      ),
+    };
   }
   if (err instanceof ZodError) {
     const e = invalidInput(err);
@@ -222,6 +264,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const cities = options.impactCities ?? loadImpactCities;
   const measurements =
     options.measurements ?? createMeasurementService(options.repository, options.geo);
+  const upstream =
+    options.upstream ??
+    (options.secretBox
+      ? new UpstreamService(options.repository, options.secretBox, (c) => createUpstreamClient(c))
+      : undefined);
 
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
@@ -229,6 +276,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerZoneRoutes(app, options.repository, {
     cities,
     measurements,
+    ...(upstream !== undefined ? { upstream } : {}),
     dns: options.dns ?? null,
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
   });
@@ -257,6 +305,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('onClose', async () => events.close());
   registerHealthCheckRoutes(app, health);
   const secretBox = options.secretBox;
+  if (upstream !== undefined && secretBox !== undefined) {
+    registerUpstreamRoutes(app, {
+      repository: options.repository,
+      upstream,
+      box: secretBox,
+      cities,
+      measurements,
+      dns: options.dns ?? null,
+    });
+  }
   registerRoute53Routes(app, {
     repository: options.repository,
     geo: options.geo,
@@ -266,6 +324,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     dns: options.dns ?? null,
     ...(options.zoneIndex !== undefined ? { zoneIndex: options.zoneIndex } : {}),
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
+    ...(upstream !== undefined ? { upstream } : {}),
     authenticate: secretBox
       ? createSigV4Verifier(options.repository, secretBox, { service: 'route53' })
       : async () => ({
@@ -281,6 +340,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     cities,
     dns: options.dns ?? null,
     measurements,
+    ...(upstream !== undefined ? { upstream } : {}),
   });
   registerAuditRoutes(app, options.repository);
   registerDnsRoutes(app, {

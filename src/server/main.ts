@@ -11,7 +11,8 @@
  * LATENCY_ATLAS_AGGREGATE_RETENTION_DAYS (hour aggregates, 400); hours are aggregated and old
  * samples pruned every minute here. LATENCY_ATLAS_SECRET_KEY (32 bytes, base64 or hex) seals
  * stored secrets (AWS access keys for Route 53's API); without it a key is made once in
- * `<data folder>/secret.key`.
+ * `<data folder>/secret.key`. LATENCY_ATLAS_DRIFT_MINUTES (5): how often zones mirrored to an
+ * upstream Route 53 hosted zone are compared with it.
  */
 import { resolve } from 'node:path';
 import { parseNameServers } from '../engine/apex-records';
@@ -27,12 +28,14 @@ import { type DnsWorkers, startDnsWorkers } from './dns/dns-workers';
 import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import { createMeasurementService } from './domain/measurements';
+import { UpstreamService } from './domain/upstream';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
 import { loadGeo } from './geo/load-geo';
 import { dataDirFromDatabaseUrl, openSecretBox, SecretBoxError } from './secrets/secret-box';
 import { DatabaseUrlError, DEFAULT_DATABASE_URL, openRepository } from './storage/open-repository';
 import { seedDemo } from './storage/seed-demo';
+import { createUpstreamClient } from './upstream/route53-client';
 
 function readPort(text: string | undefined): number {
   if (text === undefined || text === '') return 8080;
@@ -202,6 +205,13 @@ async function main(): Promise<void> {
           nameservers: nameServers ?? ['ns1.<zone>', 'ns2.<zone>'],
         };
   const health = new HealthService(repository, { allowPrivate: allowPrivateHealthTargets });
+  const secretBox = openSecretBox({
+    envKey: process.env.LATENCY_ATLAS_SECRET_KEY,
+    dataDir: dataDirFromDatabaseUrl(databaseUrl),
+  });
+  const upstream = new UpstreamService(repository, secretBox, (c) => createUpstreamClient(c), {
+    driftEveryMs: readDays('LATENCY_ATLAS_DRIFT_MINUTES', 5) * 60_000,
+  });
   const checker = new HealthChecker({
     health,
     ...(healthIntervalMs !== undefined ? { intervalMs: healthIntervalMs } : {}),
@@ -214,10 +224,8 @@ async function main(): Promise<void> {
     dns: dnsEndpoint,
     health,
     measurements,
-    secretBox: openSecretBox({
-      envKey: process.env.LATENCY_ATLAS_SECRET_KEY,
-      dataDir: dataDirFromDatabaseUrl(databaseUrl),
-    }),
+    secretBox,
+    upstream,
     ...(nameServers ? { nameServers } : {}),
     logger: { level: process.env.LOG_LEVEL || 'warn' },
     ...readBeaconAndProxy(),
@@ -232,6 +240,7 @@ async function main(): Promise<void> {
     console.log(`latency-atlas: ${signal}, shutting down`);
     try {
       await checker.stop();
+      upstream.stop();
       clearInterval(compaction);
       await app.close();
       await dns?.close();
@@ -254,6 +263,7 @@ async function main(): Promise<void> {
 
   const address = await app.listen({ port, host });
   await checker.start();
+  upstream.start();
   console.log(`latency-atlas: ${geo.attribution}`);
   console.log(`latency-atlas listening on ${address} (API reference: ${address}/api/docs)`);
   if (dns) {

@@ -13,12 +13,14 @@ import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import type { ProbeTimeouts } from './domain/health-probe';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
+import { UpstreamService } from './domain/upstream';
 import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
 import { openSecretBox, type SecretBox } from './secrets/secret-box';
 import { openRepository } from './storage/open-repository';
 import type { Repository } from './storage/repository';
 import { seedDemo } from './storage/seed-demo';
+import { createUpstreamClient } from './upstream/route53-client';
 
 /**
  * The admin secret every test server starts with, as main.ts does with
@@ -49,6 +51,8 @@ export interface TestServer {
   createAwsKey(name: string, role: Role): Promise<{ accessKeyId: string; secretAccessKey: string }>;
   /** The server key sealing stored secrets (in `dir`). */
   secretBox: SecretBox;
+  /** Upstream mirroring; its poller runs every `upstreamPollMs` (default 100 ms). */
+  upstream: UpstreamService;
   /** Close app and repository (keeps the files). */
   stop(): Promise<void>;
   /** stop() and delete the temp directory. */
@@ -81,6 +85,8 @@ export async function startTestServer(
     measurementRetentionDays?: number;
     /** The clock measurements are judged by (ms epoch), for tests of windows and retention. */
     measurementNow?: () => number;
+    /** How often pushed upstream changes are polled, ms (default 100). */
+    upstreamPollMs?: number;
     /** Beacon posts from loopback count as from this address. */
     beaconLoopbackAddress?: string;
     beaconLimits?: Partial<BeaconLimits>;
@@ -93,6 +99,9 @@ export async function startTestServer(
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const zoneIndex = new ZoneIndex(repository);
   const secretBox = openSecretBox({ dataDir: dir });
+  const upstream = new UpstreamService(repository, secretBox, (c) =>
+    createUpstreamClient(c, { retryDelaysMs: [50, 100, 200], timeoutMs: 5_000 }),
+  );
   const measurements = createMeasurementService(repository, loadGeo(), {
     ...(opts.measurementRetentionDays !== undefined
       ? { settings: { retentionDays: opts.measurementRetentionDays } }
@@ -122,6 +131,7 @@ export async function startTestServer(
     health,
     measurements,
     secretBox,
+    upstream,
     ...(opts.beaconLoopbackAddress !== undefined
       ? { beaconLoopbackAddress: opts.beaconLoopbackAddress }
       : {}),
@@ -139,11 +149,13 @@ export async function startTestServer(
       })
     : null;
   await checker?.start();
+  upstream.start({ pollMs: opts.upstreamPollMs ?? 100 });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     await checker?.stop();
+    upstream.stop();
     await app.close();
     await dns?.close();
     await repository.close();
@@ -173,6 +185,7 @@ export async function startTestServer(
       return createAwsKeyPair(repository, secretBox, token.id);
     },
     secretBox,
+    upstream,
     stop,
     async close() {
       await stop();

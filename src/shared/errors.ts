@@ -50,6 +50,11 @@ export const API_ERROR_CODES = [
   'HealthCheckInUse',
   // Measured latency (issue 9): the beacon's rate limits, Route 53's name for it.
   'Throttling',
+  // An upstream Route 53 hosted zone (issue 11).
+  'NoUpstream',
+  'UpstreamUnavailable',
+  'UpstreamRefused',
+  'UpstreamDrift',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

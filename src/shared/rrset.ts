@@ -125,19 +125,25 @@ export const ChangeInfoSchema = z
   })
   .meta({ id: 'ChangeInfo' });
 
-export const ChangeInfoResponseSchema = z.object({ ChangeInfo: ChangeInfoSchema }).meta({
-  id: 'ChangeInfoResponse',
-  examples: [
-    {
-      ChangeInfo: {
-        Id: '/change/C2682N5HXP0BZ4',
-        Status: 'INSYNC',
-        SubmittedAt: '2026-01-01T00:00:00.000Z',
-        Comment: 'Add Singapore',
+export const ChangeInfoResponseSchema = z
+  .object({
+    ChangeInfo: ChangeInfoSchema,
+    /** For a zone mirrored to Route 53: the change as upstream knows it (polled until INSYNC). */
+    Upstream: z.object({ ChangeInfo: ChangeInfoSchema.omit({ Comment: true }) }).optional(),
+  })
+  .meta({
+    id: 'ChangeInfoResponse',
+    examples: [
+      {
+        ChangeInfo: {
+          Id: '/change/C2682N5HXP0BZ4',
+          Status: 'INSYNC',
+          SubmittedAt: '2026-01-01T00:00:00.000Z',
+          Comment: 'Add Singapore',
+        },
       },
-    },
-  ],
-});
+    ],
+  });
 
 export const ListResourceRecordSetsResponseSchema = z
   .object({ ResourceRecordSets: z.array(ResourceRecordSetSchema) })

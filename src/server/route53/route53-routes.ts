@@ -20,6 +20,7 @@ import { changeInfoOf, type ServedVersions } from '../domain/change-status';
 import { DomainFieldError, DomainValidationError } from '../domain/errors';
 import type { HealthService } from '../domain/health-checks';
 import type { MeasurementService } from '../domain/measurements';
+import type { UpstreamService } from '../domain/upstream';
 import type { ZoneIndex } from '../domain/zone-index';
 import type { ServerGeo } from '../geo/load-geo';
 import { applyWithImpact } from '../reviews/apply-with-impact';
@@ -82,6 +83,8 @@ export interface Route53Deps {
   zoneIndex?: ZoneIndex;
   dns?: (ServedVersions & { host?: string }) | null;
   nameServers?: string[];
+  /** Zones mirrored to an upstream hosted zone push every batch there first. */
+  upstream?: UpstreamService;
 }
 
 /** Largest request body: Route 53 caps a batch at 32,000 characters of values; 1 MB is ample. */
@@ -543,11 +546,17 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         const zm = await deps.measurements.zoneModel(zone.id);
         let result: Awaited<ReturnType<typeof applyWithImpact>>;
         try {
-          result = await applyWithImpact(repository, zone.id, batch, {
-            author: principal.name,
-            cities: deps.cities,
-            model: zm.model,
-          });
+          const apply = () =>
+            applyWithImpact(repository, zone.id, batch, {
+              author: principal.name,
+              cities: deps.cities,
+              model: zm.model,
+            });
+          result = deps.upstream
+            ? await deps.upstream.applyThrough(zone.id, batch, apply, {
+                changeIdOf: (r) => (r.ok ? r.change.id : null),
+              })
+            : await apply();
         } catch (err) {
           if (err instanceof ZoneNotFoundError) throw noSuchHostedZone(zone.id);
           throw err;
@@ -613,7 +622,14 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
           Comment?: string;
         }) => xmlReply(reply, doc('GetChangeResponse', [changeInfoXml(info)]));
         const applied = await repository.findChange(id);
-        if (applied) return reply200(changeInfoOf(applied, deps.dns ?? null));
+        if (applied) {
+          const info = changeInfoOf(applied, deps.dns ?? null);
+          const up = await repository.getUpstreamChange(applied.id);
+          // A mirrored zone's change is in sync once upstream Route 53 says so too.
+          return reply200(
+            up !== null && up.status !== 'INSYNC' ? { ...info, Status: 'PENDING' } : info,
+          );
+        }
         const proposal = await repository.findProposalByChangeId(id);
         if (proposal) {
           if (proposal.status === 'rejected') {
@@ -664,18 +680,23 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         if (!q.recordname) throw invalidInput('recordname is required');
         if (!q.recordtype) throw invalidInput('recordtype is required');
         const zone = await zoneFromParam(q.hostedzoneid);
+        const base = { recordname: q.recordname, recordtype: q.recordtype.toUpperCase() };
+        const full = {
+          ...base,
+          ...(q.resolverip ? { resolverip: q.resolverip } : {}),
+          ...(q.edns0clientsubnetip ? { edns0clientsubnetip: q.edns0clientsubnetip } : {}),
+          ...(q.edns0clientsubnetmask ? { edns0clientsubnetmask: q.edns0clientsubnetmask } : {}),
+        };
         let answer: Awaited<ReturnType<typeof answerer.answer>>;
         try {
-          answer = await answerer.answer(zone, {
-            recordname: q.recordname,
-            recordtype: q.recordtype.toUpperCase(),
-            ...(q.resolverip ? { resolverip: q.resolverip } : {}),
-            ...(q.edns0clientsubnetip ? { edns0clientsubnetip: q.edns0clientsubnetip } : {}),
-            ...(q.edns0clientsubnetmask ? { edns0clientsubnetmask: q.edns0clientsubnetmask } : {}),
-          });
+          answer = await answerer.answer(zone, full);
         } catch (err) {
-          if (err instanceof DomainFieldError) throw invalidInput(`${err.field}: ${err.message}`);
-          throw err;
+          if (!(err instanceof DomainFieldError)) throw err;
+          // Route 53 answers for an address it cannot place (private, documentation, unknown)
+          // as it would for any resolver: here, from the default resolver location.
+          if (/has no location|not in the IP location data/.test(err.message)) {
+            answer = await answerer.answer(zone, base);
+          } else throw invalidInput(`${err.field}: ${err.message}`);
         }
         return xmlReply(
           reply,

@@ -26,6 +26,18 @@ export function registerChangeRoutes(
     const id = raw.startsWith('/change/') ? raw : `/change/${raw}`;
     const change = await opts.repository.findChange(id);
     if (change === null) throw new ApiHttpError(404, 'NoSuchChange', `no change with id ${raw}`);
-    return { ChangeInfo: changeInfoOf(change, opts.dns) };
+    const info = changeInfoOf(change, opts.dns);
+    const up = await opts.repository.getUpstreamChange(change.id);
+    if (up === null) return { ChangeInfo: info };
+    // In sync only when this server's DNS serves it and upstream Route 53 says INSYNC.
+    return {
+      ChangeInfo: {
+        ...info,
+        Status: info.Status === 'INSYNC' && up.status === 'INSYNC' ? 'INSYNC' : 'PENDING',
+      },
+      Upstream: {
+        ChangeInfo: { Id: up.upstreamChangeId, Status: up.status, SubmittedAt: up.submittedAt },
+      },
+    };
   });
 }

@@ -46,6 +46,7 @@ import { HealthCheckParamsSchema } from './health-check-routes';
 import { MEASUREMENT_ROUTE_DOCS } from './measurement-route-docs';
 import { POPULATION_GRID_DOC } from './population-routes';
 import { REVIEW_ROUTE_DOCS } from './review-route-docs';
+import { UPSTREAM_ROUTE_DOCS } from './upstream-route-docs';
 import { ZoneParamsSchema } from './zone-routes';
 
 /** Built from the shared zod schemas, so the document cannot drift from what the routes parse. */
@@ -463,6 +464,7 @@ export const ROUTE_DOCS: RouteDoc[] = [
   },
   ...REVIEW_ROUTE_DOCS,
   ...MEASUREMENT_ROUTE_DOCS,
+  ...UPSTREAM_ROUTE_DOCS,
   POPULATION_GRID_DOC,
 ];
 

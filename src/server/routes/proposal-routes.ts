@@ -24,6 +24,7 @@ import type { ChangeInfoResponse } from '../../shared/rrset';
 import { requireRole } from '../auth/auth-hook';
 import { changeInfoOf, type ServedVersions } from '../domain/change-status';
 import type { MeasurementService } from '../domain/measurements';
+import type { UpstreamService } from '../domain/upstream';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { impactOfPlan } from '../reviews/impact';
 import { toProposalDetail, toProposalWire } from '../reviews/wire';
@@ -65,6 +66,8 @@ export interface ReviewRouteOptions {
   dns?: ServedVersions | null;
   /** Each zone's latency model, for impact (default: distance). */
   measurements?: MeasurementService;
+  /** Zones mirrored to an upstream hosted zone push every applied batch there first. */
+  upstream?: UpstreamService;
 }
 
 /** Runs a storage call, turning its typed refusals into API errors. */
@@ -294,9 +297,16 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
         }
       }
       const impact = await proposalImpact(p);
-      const { proposal, change } = await storage(
-        repository.applyProposal(p.id, { actor: principal.name, impact }),
-      );
+      const applyIt = () =>
+        storage(repository.applyProposal(p.id, { actor: principal.name, impact })).then((r) => ({
+          ok: true as const,
+          ...r,
+        }));
+      const { proposal, change } = options.upstream
+        ? await options.upstream.applyThrough(p.zoneId, p.batch, applyIt, {
+            changeIdOf: (r) => r.change.id,
+          })
+        : await applyIt();
       return { ChangeInfo: changeInfo(change), proposal: await detail(proposal) };
     },
   );
@@ -366,12 +376,18 @@ export function registerProposalRoutes(app: FastifyInstance, options: ReviewRout
         try {
           if (applyNow) {
             const zm = await options.measurements?.zoneModel(zone.id);
-            const result = await applyWithImpact(repository, zone.id, inverse, {
-              author: principal.name,
-              cities,
-              expectedVersion: preview.version,
-              ...(zm !== undefined ? { model: zm.model } : {}),
-            });
+            const apply = () =>
+              applyWithImpact(repository, zone.id, inverse, {
+                author: principal.name,
+                cities,
+                expectedVersion: preview.version,
+                ...(zm !== undefined ? { model: zm.model } : {}),
+              });
+            const result = options.upstream
+              ? await options.upstream.applyThrough(zone.id, inverse, apply, {
+                  changeIdOf: (r) => (r.ok ? r.change.id : null),
+                })
+              : await apply();
             if (!result.ok) throw invalidChangeBatch(result.errors, 'nothing was rolled back');
             return { ChangeInfo: changeInfo(result.change) };
           }

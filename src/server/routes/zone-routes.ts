@@ -21,6 +21,7 @@ import {
 import { requireRole } from '../auth/auth-hook';
 import { changeInfoOf, type ServedVersions } from '../domain/change-status';
 import type { MeasurementService } from '../domain/measurements';
+import type { UpstreamService } from '../domain/upstream';
 import { applyWithImpact } from '../reviews/apply-with-impact';
 import { toAppliedChangeWire } from '../reviews/wire';
 import {
@@ -55,6 +56,8 @@ function noSuchZone(id: string): ApiHttpError {
 
 export interface ZoneRouteOptions {
   cities: () => readonly ImpactCity[];
+  /** Zones mirrored to an upstream hosted zone push every batch there first. */
+  upstream?: UpstreamService;
   /** Each zone's latency model, for impact (default: distance). */
   measurements?: MeasurementService;
   /**
@@ -167,11 +170,20 @@ export function registerZoneRoutes(
       let result: Awaited<ReturnType<Repository['applyChangeBatch']>>;
       try {
         const zm = await opts.measurements?.zoneModel(zone.id);
-        result = await applyWithImpact(repository, zone.id, parsed.data, {
-          author: principal.name,
-          cities: opts.cities,
-          ...(zm !== undefined ? { model: zm.model } : {}),
-        });
+        const force = (req.query as { force?: string } | undefined)?.force === 'true';
+        if (force) requireRole(req, 'admin', 'pushing onto a drifted upstream (?force=true)');
+        const apply = () =>
+          applyWithImpact(repository, zone.id, parsed.data, {
+            author: principal.name,
+            cities: opts.cities,
+            ...(zm !== undefined ? { model: zm.model } : {}),
+          });
+        result = opts.upstream
+          ? await opts.upstream.applyThrough(zone.id, parsed.data, apply, {
+              force,
+              changeIdOf: (r) => (r.ok ? r.change.id : null),
+            })
+          : await apply();
       } catch (err) {
         if (err instanceof ZoneNotFoundError) throw noSuchZone(zone.id);
         throw err;

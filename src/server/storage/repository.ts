@@ -234,6 +234,39 @@ export interface AwsAccessKey {
   revokedAt: string | null;
 }
 
+/** A zone's upstream Route 53 hosted zone (the secret stays sealed). */
+export interface UpstreamConnection {
+  zoneId: string;
+  provider: 'route53';
+  hostedZoneId: string;
+  region: string;
+  accessKeyId: string;
+  secretBox: string;
+  secretLast4: string;
+  /** null: the real Route 53 endpoint. */
+  endpoint: string | null;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string | null;
+  checkedAt: string | null;
+  checkError: string | null;
+  driftCheckedAt: string | null;
+  /** The last drift check's differences (JSON), null before the first. */
+  drift: unknown;
+}
+
+/** A local change as pushed to the upstream hosted zone. */
+export interface UpstreamChange {
+  changeId: string;
+  zoneId: string;
+  upstreamChangeId: string;
+  status: 'PENDING' | 'INSYNC';
+  submittedAt: string;
+  insyncAt: string | null;
+  polledAt: string | null;
+  polls: number;
+}
+
 /** One append-only audit entry: who did what, when, to what. */
 export interface AuditEntry {
   id: number;
@@ -750,6 +783,39 @@ export interface Repository {
   ): Promise<(AwsAccessKey & { secretBox: string; token: ApiToken }) | null>;
   /** Keys of one token, newest first (no secrets). */
   listAwsAccessKeys(tokenId: string): Promise<AwsAccessKey[]>;
+
+  getUpstream(zoneId: string): Promise<UpstreamConnection | null>;
+  /** Creates or replaces the zone's connection; audited (never with the secret). */
+  setUpstream(
+    conn: Omit<
+      UpstreamConnection,
+      | 'createdAt'
+      | 'updatedAt'
+      | 'updatedBy'
+      | 'checkedAt'
+      | 'checkError'
+      | 'driftCheckedAt'
+      | 'drift'
+    >,
+    opts?: ActorOptions,
+  ): Promise<UpstreamConnection>;
+  /** True when there was one; audited. */
+  deleteUpstream(zoneId: string, opts?: ActorOptions): Promise<boolean>;
+  listUpstreams(): Promise<UpstreamConnection[]>;
+  /** The outcome of reaching upstream (error null = fine) and, when given, a drift result. */
+  recordUpstreamCheck(
+    zoneId: string,
+    check: { at: string; error: string | null; drift?: unknown },
+  ): Promise<void>;
+  recordUpstreamChange(
+    change: Omit<UpstreamChange, 'insyncAt' | 'polledAt' | 'polls'>,
+  ): Promise<void>;
+  updateUpstreamChange(
+    changeId: string,
+    update: { status: 'PENDING' | 'INSYNC'; at: string },
+  ): Promise<void>;
+  getUpstreamChange(changeId: string): Promise<UpstreamChange | null>;
+  listPendingUpstreamChanges(): Promise<UpstreamChange[]>;
 
   /** Appends one audit entry; entries can never be changed or deleted afterwards. */
   appendAudit(entry: NewAuditEntry): Promise<AuditEntry>;

@@ -363,6 +363,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX aws_access_keys_by_token ON aws_access_keys (token_id);
     `,
   },
+  {
+    version: 7,
+    name: 'upstream Route 53 hosted zones: connections, pushed changes, drift',
+    sql: `
+      -- A zone mirrored to a Route 53 hosted zone. secret_box: the secret access key sealed with
+      -- the server key (never returned; only its last four characters are kept in clear).
+      CREATE TABLE zone_upstreams (
+        zone_id          TEXT PRIMARY KEY REFERENCES zones (id) ON DELETE CASCADE,
+        provider         TEXT NOT NULL CHECK (provider IN ('route53')),
+        hosted_zone_id   TEXT NOT NULL,
+        region           TEXT NOT NULL,
+        access_key_id    TEXT NOT NULL,
+        secret_box       TEXT NOT NULL,
+        secret_last4     TEXT NOT NULL,
+        endpoint         TEXT,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        updated_by       TEXT,
+        checked_at       TEXT,
+        check_error      TEXT,
+        drift_checked_at TEXT,
+        drift_json       TEXT CHECK (drift_json IS NULL OR json_valid(drift_json))
+      ) STRICT;
+
+      -- Each local change that was pushed upstream: Route 53's change id and status.
+      CREATE TABLE upstream_changes (
+        change_id          TEXT PRIMARY KEY,
+        zone_id            TEXT NOT NULL REFERENCES zones (id) ON DELETE CASCADE,
+        upstream_change_id TEXT NOT NULL,
+        status             TEXT NOT NULL CHECK (status IN ('PENDING', 'INSYNC')),
+        submitted_at       TEXT NOT NULL,
+        insync_at          TEXT,
+        polled_at          TEXT,
+        polls              INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX upstream_changes_pending ON upstream_changes (status) WHERE status = 'PENDING';
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

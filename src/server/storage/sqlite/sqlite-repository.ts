@@ -50,6 +50,8 @@ import {
   type StoredMeasurement,
   type TaggedResource,
   TokenNameTakenError,
+  type UpstreamChange,
+  type UpstreamConnection,
   type Zone,
   ZoneExistsError,
   ZoneNotEmptyError,
@@ -60,6 +62,7 @@ import {
 import { normalizeZoneName } from '../zone-name';
 import { SqliteHealthStore } from './sqlite-health';
 import { SqliteMeasurementStore } from './sqlite-measurements';
+import { SqliteUpstreamStore } from './sqlite-upstream';
 
 interface ChangeRow {
   id: string;
@@ -244,6 +247,7 @@ export class SqliteRepository implements Repository {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly health: SqliteHealthStore;
   private readonly measurements: SqliteMeasurementStore;
+  private readonly upstream: SqliteUpstreamStore;
   /**
    * Read cache for the per-query hot path (getZone, recordSetsByName). Freshness: a commit
    * through any SqliteRepository of this process on the same file clears it at once (shared
@@ -278,6 +282,13 @@ export class SqliteRepository implements Repository {
       timestamp: () => this.timestamp(),
     });
     this.measurements = new SqliteMeasurementStore(db, { write: (fn) => this.write(fn) });
+    this.upstream = new SqliteUpstreamStore(db, {
+      write: (fn) => this.write(fn),
+      audit: (entry) => {
+        this.audit(entry);
+      },
+      timestamp: () => this.timestamp(),
+    });
   }
 
   /** Runs fn in an IMMEDIATE transaction (any throw rolls every write back). */
@@ -1171,6 +1182,54 @@ export class SqliteRepository implements Repository {
 
   async listAwsAccessKeys(tokenId: string): Promise<AwsAccessKey[]> {
     return this.sql.awsKeysOfToken.all(tokenId);
+  }
+
+  async getUpstream(zoneId: string): Promise<UpstreamConnection | null> {
+    return this.upstream.get(zoneId);
+  }
+
+  async setUpstream(
+    conn: Parameters<Repository['setUpstream']>[0],
+    opts: ActorOptions = {},
+  ): Promise<UpstreamConnection> {
+    if (!this.sql.getZone.get(conn.zoneId)) throw new ZoneNotFoundError(conn.zoneId);
+    return this.upstream.set(conn, opts.actor ?? null);
+  }
+
+  async deleteUpstream(zoneId: string, opts: ActorOptions = {}): Promise<boolean> {
+    return this.upstream.delete(zoneId, opts.actor ?? null);
+  }
+
+  async listUpstreams(): Promise<UpstreamConnection[]> {
+    return this.upstream.list();
+  }
+
+  async recordUpstreamCheck(
+    zoneId: string,
+    check: { at: string; error: string | null; drift?: unknown },
+  ): Promise<void> {
+    this.upstream.recordCheck(zoneId, check);
+  }
+
+  async recordUpstreamChange(
+    change: Omit<UpstreamChange, 'insyncAt' | 'polledAt' | 'polls'>,
+  ): Promise<void> {
+    this.upstream.recordChange(change);
+  }
+
+  async updateUpstreamChange(
+    changeId: string,
+    update: { status: 'PENDING' | 'INSYNC'; at: string },
+  ): Promise<void> {
+    this.upstream.updateChange(changeId, update);
+  }
+
+  async getUpstreamChange(changeId: string): Promise<UpstreamChange | null> {
+    return this.upstream.getChange(changeId);
+  }
+
+  async listPendingUpstreamChanges(): Promise<UpstreamChange[]> {
+    return this.upstream.pending();
   }
 
   async countApiTokens(): Promise<number> {
