@@ -25,7 +25,7 @@ const LIST_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 
 function isListMember(name: string, jpath: string): boolean {
   const parents = LIST_MEMBERS[name];
-  return parents !== undefined && parents.some((p) => jpath.endsWith(`${p}.${name}`));
+  return parents?.some((p) => jpath.endsWith(`${p}.${name}`)) ?? false;
 }
 
 const parser = new XMLParser({

@@ -83,7 +83,7 @@ const RETRYABLE = new Set([
   'TooManyRequestsException',
 ]);
 
-function describe(err: unknown, endpoint: string): UpstreamError {
+function toUpstreamError(err: unknown, endpoint: string): UpstreamError {
   const e = err as {
     name?: string;
     message?: string;
@@ -159,7 +159,7 @@ export function createUpstreamClient(
       try {
         return await fn();
       } catch (err) {
-        const e = describe(err, endpoint);
+        const e = toUpstreamError(err, endpoint);
         const delay = delays[attempt];
         if (retry && e.kind === 'throttled' && delay !== undefined) {
           await new Promise((r) => setTimeout(r, delay));
