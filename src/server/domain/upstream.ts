@@ -60,6 +60,39 @@ function managedSets(sets: readonly ResourceRecordSet[], zoneName: string): Reso
   );
 }
 
+const setKey = (r: { Name: string; Type: string; SetIdentifier?: string }) =>
+  `${normalizeName(r.Name)}|${r.Type}|${r.SetIdentifier ?? ''}`;
+
+/** JSON with keys sorted at every level, so equal sets compare equal as text. */
+function sortedJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedJson);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => [k, sortedJson(x)]),
+  );
+}
+
+const canonical = (r: ResourceRecordSet | null): string =>
+  r === null ? 'null' : JSON.stringify(sortedJson(normalizeRecordSet(r)));
+
+/** True when each step leaves its set exactly as upstream has it (a batch taking upstream's side). */
+function takesUpstream(
+  plan: readonly { before: ResourceRecordSet | null; after: ResourceRecordSet | null }[],
+  report: DriftReport,
+): boolean {
+  const upstream = new Map(report.differences.map((d) => [setKey(d), d.upstream]));
+  if (plan.length === 0) return false;
+  return plan.every((step) => {
+    const ref = (step.after ?? step.before) as ResourceRecordSet;
+    const key = setKey(ref);
+    if (!upstream.has(key)) return false;
+    return canonical(step.after) === canonical(upstream.get(key) ?? null);
+  });
+}
+
 export class UpstreamService {
   private readonly locks = new Map<string, Promise<unknown>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -286,10 +319,13 @@ export class UpstreamService {
     return this.locked(zoneId, async () => {
       const preview = await this.repository.previewChangeBatch(zoneId, batch);
       if (!preview.ok) return apply(); // the local refusal, with its field errors
-      if (opts.force !== true) {
-        const report = await this.drift(zoneId);
-        if (report.drifted) throw new UpstreamDriftError(report);
+      const report = await this.drift(zoneId);
+      if (report.drifted && takesUpstream(preview.plan, report)) {
+        // Every step makes a set what upstream already has ("take upstream", reviewed like any
+        // change): apply it here only; there is nothing to send.
+        return apply();
       }
+      if (report.drifted && opts.force !== true) throw new UpstreamDriftError(report);
       const zone = await this.repository.getZone(zoneId);
       const apex = normalizeName(zone?.name ?? '');
       const pushed = {

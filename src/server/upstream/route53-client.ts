@@ -93,6 +93,7 @@ function toUpstreamError(err: unknown, endpoint: string): UpstreamError {
   const name = e.name ?? '';
   const message = e.message ?? String(err);
   if (name === 'NoSuchHostedZone') return new UpstreamError('no-such-zone', message);
+  if (name === 'InvalidInput') return new UpstreamError('invalid-batch', message, [message]);
   if (name === 'InvalidChangeBatch') {
     const inner = message.replace(/^\[|\]$/g, '');
     return new UpstreamError('invalid-batch', message, inner ? inner.split(/,\s(?=[A-Z[])/) : []);

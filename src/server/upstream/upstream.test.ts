@@ -322,38 +322,34 @@ describe('upstream Route 53 (moto_server)', () => {
     const forced = await api('POST', `/api/zones/${zone}/rrsets?force=true`, edit);
     expect(forced.status, forced.text).toBe(200);
     expect((await upstreamSets()).some((r) => r.SetIdentifier === 'paris')).toBe(true);
-    // Take upstream: import brings the changed www back in line.
+    // Take upstream, reviewed like any change: a proposal that sets www to upstream's value is
+    // applied here only (upstream already has it), although the zone is drifted.
+    const take = await api('POST', `/api/zones/${zone}/proposals`, {
+      Comment: 'take upstream',
+      Changes: [
+        {
+          Action: 'UPSERT',
+          ResourceRecordSet: {
+            Name: 'www.mirror.example.',
+            Type: 'A',
+            TTL: 300,
+            ResourceRecords: [{ Value: '198.51.100.9' }],
+          },
+        },
+      ],
+    });
+    expect(take.status, take.text).toBe(201);
+    const applied = await api(
+      'POST',
+      `/api/proposals/${(take.body as { id: string }).id}/apply`,
+      {},
+    );
+    expect(applied.status, applied.text).toBe(200);
     await api('POST', `/api/zones/${zone}/upstream/import`, {});
     expect(
       ((await api('GET', `/api/zones/${zone}/upstream/drift`)).body as { drifted: boolean })
         .drifted,
     ).toBe(false);
-  });
-
-  it('upstream refusing a batch leaves the local zone unchanged, with upstream’s messages', async () => {
-    // Someone made this set upstream only; creating it here too is refused by upstream (it
-    // exists there), so nothing changes here either.
-    const before = managed(await localSets());
-    const extra = {
-      Name: 'only-up.mirror.example.',
-      Type: 'A' as const,
-      TTL: 60,
-      ResourceRecords: [{ Value: '192.0.2.77' }],
-    };
-    await up.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: upZoneId,
-        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: extra }] },
-      }),
-    );
-    const res = await api('POST', `/api/zones/${zone}/rrsets?force=true`, {
-      Changes: [{ Action: 'CREATE', ResourceRecordSet: extra }],
-    });
-    expect(res.status, res.text).toBe(400);
-    const err = ApiErrorSchema.parse(res.body).error;
-    expect(err.code).toBe('InvalidChangeBatch');
-    expect(err.message).toContain('upstream');
-    expect(managed(await localSets())).toEqual(before);
   });
 
   it('upstream down: nothing changes locally, and the answer says so', async () => {
@@ -381,5 +377,112 @@ describe('upstream Route 53 (moto_server)', () => {
     seen.push((await api('GET', `/api/zones/${zone}/changes`)).text);
     for (const text of seen) expect(text).not.toContain(SECRET);
     expect(seen.length).toBeGreaterThan(20);
+  });
+});
+
+describe('upstream: a second latency-atlas instance’s Route 53 API', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let zoneA: string;
+  let zoneB: string;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startTestServer(), startTestServer()]);
+    zoneA = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'pair.example' }, a.adminHeaders)).body as {
+        id: string;
+      }
+    ).id;
+    zoneB = (
+      (await call(b.base, 'POST', '/api/zones', { name: 'pair.example' }, b.adminHeaders)).body as {
+        id: string;
+      }
+    ).id;
+    const key = await b.createAwsKey('mirror', 'admin');
+    const res = await call(
+      a.base,
+      'PUT',
+      `/api/zones/${zoneA}/upstream`,
+      {
+        provider: 'route53',
+        hostedZoneId: zoneB,
+        accessKeyId: key.accessKeyId,
+        secretAccessKey: key.secretAccessKey,
+        endpoint: b.base,
+      },
+      a.adminHeaders,
+    );
+    expect(res.status, res.text).toBe(200);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const setOf = (value: string) => ({
+    Name: 'both.pair.example.',
+    Type: 'A',
+    TTL: 60,
+    ResourceRecords: [{ Value: value }],
+  });
+  const sets = async (s: TestServer, zone: string) =>
+    (
+      (await call(s.base, 'GET', `/api/zones/${zone}/rrsets`)).body as {
+        ResourceRecordSets: ResourceRecordSet[];
+      }
+    ).ResourceRecordSets.filter((r) => r.Type === 'A');
+
+  it('pushes through Route 53’s API, and upstream refusing a batch leaves the local zone unchanged', async () => {
+    const pushed = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zoneA}/rrsets`,
+      {
+        Changes: [{ Action: 'CREATE', ResourceRecordSet: setOf('192.0.2.1') }],
+      },
+      a.adminHeaders,
+    );
+    expect(pushed.status, pushed.text).toBe(200);
+    expect((await sets(b, zoneB)).map((r) => r.ResourceRecords?.[0]?.Value)).toEqual(['192.0.2.1']);
+    // Someone deletes it upstream and makes a different one there.
+    await call(
+      b.base,
+      'POST',
+      `/api/zones/${zoneB}/rrsets`,
+      {
+        Changes: [
+          { Action: 'DELETE', ResourceRecordSet: setOf('192.0.2.1') },
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: { ...setOf('192.0.2.9'), Name: 'other.pair.example.' },
+          },
+        ],
+      },
+      b.adminHeaders,
+    );
+    await call(
+      b.base,
+      'POST',
+      `/api/zones/${zoneB}/rrsets`,
+      {
+        Changes: [{ Action: 'CREATE', ResourceRecordSet: setOf('192.0.2.2') }],
+      },
+      b.adminHeaders,
+    );
+    // Here, UPSERT to a third value but say DELETE of the old one upstream cannot match: force it.
+    const before = await sets(a, zoneA);
+    const refused = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zoneA}/rrsets?force=true`,
+      {
+        Changes: [{ Action: 'DELETE', ResourceRecordSet: setOf('192.0.2.1') }],
+      },
+      a.adminHeaders,
+    );
+    expect(refused.status, refused.text).toBe(400);
+    const err = ApiErrorSchema.parse(refused.body).error;
+    expect(err.code).toBe('InvalidChangeBatch');
+    expect(err.message).toContain('upstream');
+    expect(await sets(a, zoneA)).toEqual(before);
   });
 });
