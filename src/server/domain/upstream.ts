@@ -245,6 +245,51 @@ export class UpstreamService {
     };
   }
 
+  /**
+   * "Push local": the batch that makes upstream equal this zone (apex SOA/NS aside). With
+   * `dryRun` only the batch; else it is sent upstream (nothing changes here) and audited.
+   */
+  async pushLocal(
+    zoneId: string,
+    opts: { dryRun: boolean; actor: string },
+  ): Promise<{ batch: ChangeBatch; upstreamChangeId: string | null }> {
+    const { conn, zone } = await this.connected(zoneId);
+    return this.locked(zoneId, async () => {
+      const up = await this.read(conn, zone.id);
+      const local = await this.repository.listRecordSets(zoneId);
+      const batch = batchFromListing(
+        managedSets(up.sets.map(normalizeRecordSet), zone.name),
+        managedSets(local, zone.name),
+        {
+          deleteMissing: true,
+          zoneName: zone.name,
+          comment: `Push ${zone.name} from latency-atlas`,
+        },
+      );
+      // Route 53 needs a DELETE to repeat the set exactly as upstream has it.
+      const upstreamByKey = new Map(up.sets.map((r) => [setKey(r), r]));
+      batch.Changes = batch.Changes.map((c) =>
+        c.Action === 'DELETE'
+          ? {
+              ...c,
+              ResourceRecordSet:
+                upstreamByKey.get(setKey(c.ResourceRecordSet)) ?? c.ResourceRecordSet,
+            }
+          : c,
+      );
+      if (opts.dryRun || batch.Changes.length === 0) return { batch, upstreamChangeId: null };
+      const sent = await this.client(conn).changeRecordSets(conn.hostedZoneId, batch);
+      await this.repository.appendAudit({
+        actor: opts.actor,
+        action: 'upstream.pushed',
+        zoneId,
+        subject: sent.id,
+        details: { changes: batch.Changes.length, hostedZoneId: conn.hostedZoneId },
+      });
+      return { batch, upstreamChangeId: sent.id };
+    });
+  }
+
   private async read(conn: UpstreamConnection, zoneId: string) {
     try {
       const out = await this.client(conn).listRecordSets(conn.hostedZoneId);

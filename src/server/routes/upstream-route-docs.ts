@@ -61,6 +61,25 @@ export const UPSTREAM_ROUTE_DOCS: RouteDoc[] = [
     },
   },
   {
+    method: 'post',
+    access: 'admin',
+    path: '/api/zones/{id}/upstream/push',
+    tag: 'upstream',
+    summary:
+      'Make upstream equal the local zone ("push local"): `{"dryRun":true}` returns the batch',
+    params: ZoneParamsSchema,
+    body: UpstreamImportRequestSchema,
+    responses: {
+      200: {
+        description:
+          '`{ChangeBatch, upstreamChangeId}` (null on a dry run or when nothing differs)',
+      },
+      400: badInput,
+      404: noUpstream,
+      502: error('UpstreamUnavailable / UpstreamRefused'),
+    },
+  },
+  {
     method: 'get',
     path: '/api/zones/{id}/upstream/drift',
     tag: 'upstream',

@@ -110,6 +110,19 @@ export function registerUpstreamRoutes(
     return { ChangeInfo: changeInfoOf(result.change, deps.dns), skipped: plan.skipped };
   });
 
+  app.post('/api/zones/:id/upstream/push', { config: { access: 'admin' } }, async (req) => {
+    const principal = requireRole(req, 'admin', 'pushing this zone upstream');
+    const zone = await findZone(repository, req.params);
+    const body = UpstreamImportRequestSchema.safeParse(req.body ?? {});
+    if (!body.success) throw invalidInput(body.error);
+    if ((await repository.getUpstream(zone.id)) === null) throw noUpstream(zone.name);
+    const out = await upstream.pushLocal(zone.id, {
+      dryRun: body.data.dryRun === true,
+      actor: principal.name,
+    });
+    return { ChangeBatch: out.batch, upstreamChangeId: out.upstreamChangeId };
+  });
+
   app.get('/api/zones/:id/upstream/drift', async (req) => {
     const zone = await findZone(repository, req.params);
     if ((await repository.getUpstream(zone.id)) === null) throw noUpstream(zone.name);

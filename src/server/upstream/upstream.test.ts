@@ -484,5 +484,29 @@ describe('upstream: a second latency-atlas instance’s Route 53 API', () => {
     expect(err.code).toBe('InvalidChangeBatch');
     expect(err.message).toContain('upstream');
     expect(await sets(a, zoneA)).toEqual(before);
+
+    // Push local: a dry run shows the batch; then upstream is made what this zone is.
+    const dry = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zoneA}/upstream/push`,
+      { dryRun: true },
+      a.adminHeaders,
+    );
+    expect(dry.status, dry.text).toBe(200);
+    expect(
+      (dry.body as { ChangeBatch: { Changes: unknown[] } }).ChangeBatch.Changes.length,
+    ).toBeGreaterThan(0);
+    const pushedLocal = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zoneA}/upstream/push`,
+      {},
+      a.adminHeaders,
+    );
+    expect(pushedLocal.status, pushedLocal.text).toBe(200);
+    const drift = await call(a.base, 'GET', `/api/zones/${zoneA}/upstream/drift`);
+    expect(drift.body).toMatchObject({ drifted: false });
+    expect(await sets(b, zoneB)).toEqual(await sets(a, zoneA));
   });
 });
