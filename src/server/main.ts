@@ -85,14 +85,15 @@ function readHealthInterval(text: string | undefined): number | undefined {
   return ms;
 }
 
-function readDays(name: string, fallback: number): number {
+/** A whole number from the environment (1–3650 `unit`s), or the fallback when unset. */
+function readDays(name: string, fallback: number, unit = 'days'): number {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') return fallback;
-  const days = Number(text);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new StartError(`${name} must be a whole number of days from 1 to 3650, got "${text}"`);
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 3650) {
+    throw new StartError(`${name} must be a whole number of ${unit} from 1 to 3650, got "${text}"`);
   }
-  return days;
+  return n;
 }
 
 /**
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     dataDir: dataDirFromDatabaseUrl(databaseUrl),
   });
   const upstream = new UpstreamService(repository, secretBox, (c) => createUpstreamClient(c), {
-    driftEveryMs: readDays('LATENCY_ATLAS_DRIFT_MINUTES', 5) * 60_000,
+    driftEveryMs: readDays('LATENCY_ATLAS_DRIFT_MINUTES', 5, 'minutes') * 60_000,
   });
   const checker = new HealthChecker({
     health,
