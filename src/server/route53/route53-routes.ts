@@ -242,6 +242,20 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         ]);
       }
 
+      /** One page of a zone listing as HostedZone elements, and the first zone after it. */
+      async function zonePage<Z extends { id: string; recordCount: number }>(
+        zones: readonly Z[],
+        from: number,
+        max: number,
+      ): Promise<{ items: string[]; next: Z | undefined }> {
+        const items: string[] = [];
+        for (const z of zones.slice(from, from + max)) {
+          const zone = await repository.getZone(z.id);
+          if (zone) items.push(await hostedZoneXml(zone, z.recordCount));
+        }
+        return { items, next: zones[from + max] };
+      }
+
       async function delegationSetXml(zone: Zone): Promise<string> {
         const apex = normalizeName(zone.name);
         const sets = await repository.listRecordSets(zone.id);
@@ -375,13 +389,7 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         const marker = q.marker ? bareId(q.marker, '/hostedzone/') : undefined;
         const start = marker === undefined ? 0 : zones.findIndex((z) => z.id >= marker);
         const from = start < 0 ? zones.length : start;
-        const page = zones.slice(from, from + max);
-        const next = zones[from + max];
-        const items: string[] = [];
-        for (const z of page) {
-          const zone = await repository.getZone(z.id);
-          if (zone) items.push(await hostedZoneXml(zone, z.recordCount));
-        }
+        const { items, next } = await zonePage(zones, from, max);
         return xmlReply(
           reply,
           doc('ListHostedZonesResponse', [
@@ -415,13 +423,7 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
           });
           if (from < 0) from = zones.length;
         }
-        const page = zones.slice(from, from + max);
-        const next = zones[from + max];
-        const items: string[] = [];
-        for (const z of page) {
-          const zone = await repository.getZone(z.id);
-          if (zone) items.push(await hostedZoneXml(zone, z.recordCount));
-        }
+        const { items, next } = await zonePage(zones, from, max);
         return xmlReply(
           reply,
           doc('ListHostedZonesByNameResponse', [
