@@ -14,6 +14,7 @@ import {
   canChangeSettings,
   canEditHealthChecks,
   canPostMeasurements,
+  canPropose,
   type Viewer,
 } from '../lib/permissions';
 import { dnsClientForPreview } from './preview-dns';
@@ -30,6 +31,12 @@ const DnsAnswerPanel = lazy(() =>
 const ImportExportPanel = lazy(() =>
   import('../features/import-export/components/import-export-panel').then((m) => ({
     default: m.ImportExportPanel,
+  })),
+);
+
+const UpstreamPanel = lazy(() =>
+  import('../features/upstream/components/upstream-panel').then((m) => ({
+    default: m.UpstreamPanel,
   })),
 );
 
@@ -227,6 +234,23 @@ export const APP_TABS: readonly AppTab[] = [
           requireApproval={ctx.requireApproval}
           onApplied={() => ctx.selectTab('records')}
           onProposed={(pid) => ctx.selectProposal(pid)}
+        />
+      </Lazy>
+    ),
+  },
+  {
+    id: 'upstream',
+    label: 'Upstream',
+    render: (ctx) => (
+      <Lazy>
+        <UpstreamPanel
+          zoneId={ctx.zone.id}
+          zoneName={ctx.zone.name}
+          records={ctx.records.data}
+          viewer={ctx.viewer}
+          propose={canPropose(ctx.viewer)}
+          onProposed={(pid) => ctx.selectProposal(pid)}
+          onImported={() => ctx.selectTab('records')}
         />
       </Lazy>
     ),

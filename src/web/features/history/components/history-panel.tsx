@@ -10,6 +10,7 @@ import { ApiError, errorMessage } from '../../../lib/api-client';
 import { formatAge, formatPercent, formatTimestamp } from '../../../lib/format';
 import { canRollback, canRollbackAtOnce, type Viewer } from '../../../lib/permissions';
 import { type DiffRow, diffRowsFromHistory } from '../../../lib/record-diff';
+import { useChangeStatus } from '../api/get-change';
 import { HISTORY_LIMIT, useChanges } from '../api/get-changes';
 import { useRollback } from '../api/rollback';
 import { interleave, type TimelineItem } from '../lib/timeline';
@@ -28,6 +29,9 @@ export interface HistoryPanelProps {
    */
   timeline?: readonly TimelineItem[];
 }
+
+/** Rows whose upstream status (GET /api/changes/:id) is fetched without being opened. */
+const UPSTREAM_STATUS_ROWS = 5;
 
 /** The History tab: every applied batch, newest first; expand one for its diff, impact, rollback. */
 export function HistoryPanel({
@@ -90,6 +94,7 @@ export function HistoryPanel({
               change={item.change}
               rows={rows[item.index] ?? []}
               expanded={open.has(item.change.Id)}
+              recent={item.index < UPSTREAM_STATUS_ROWS}
               onToggle={() => toggle(item.change.Id)}
               zoneId={zoneId}
               viewer={viewer}
@@ -110,6 +115,7 @@ function HistoryEntry({
   change: c,
   rows,
   expanded,
+  recent,
   onToggle,
   zoneId,
   viewer,
@@ -118,6 +124,8 @@ function HistoryEntry({
   change: AppliedChange;
   rows: DiffRow[];
   expanded: boolean;
+  /** Among the newest few: its upstream status is looked up even while closed. */
+  recent: boolean;
   onToggle: () => void;
   zoneId: string;
   viewer: Viewer;
@@ -126,6 +134,7 @@ function HistoryEntry({
   const bodyId = useId();
   const toast = useToast();
   const rollback = useRollback(zoneId);
+  const upstream = useChangeStatus(c.Id, recent || expanded).data?.Upstream?.ChangeInfo;
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const impact = c.Impact;
@@ -179,6 +188,14 @@ function HistoryEntry({
         </span>
         <span className="history-diff">
           <DiffSummary rows={rows} inline />
+          {upstream && (
+            <span
+              className={`status-chip history-upstream ${upstream.Status === 'INSYNC' ? 'status-applied' : 'status-pending'}`}
+              title={`Sent to Route 53 as ${upstream.Id}`}
+            >
+              Route 53 {upstream.Status}
+            </span>
+          )}
         </span>
         <span className="history-impact">
           {impact ? (
@@ -213,6 +230,22 @@ function HistoryEntry({
               <div>
                 <dt>Applied by</dt>
                 <dd>{c.AppliedBy}</dd>
+              </div>
+            )}
+            {upstream && (
+              <div>
+                <dt>Route 53 change</dt>
+                <dd>
+                  <span className="mono">{upstream.Id.replace('/change/', '')}</span>{' '}
+                  <span
+                    className={`status-chip ${upstream.Status === 'INSYNC' ? 'status-applied' : 'status-pending'}`}
+                  >
+                    {upstream.Status}
+                  </span>{' '}
+                  <span className="muted" title={formatTimestamp(upstream.SubmittedAt)}>
+                    sent {formatAge(upstream.SubmittedAt, Date.now())}
+                  </span>
+                </dd>
               </div>
             )}
             {c.ProposalId && (

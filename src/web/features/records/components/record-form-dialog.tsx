@@ -9,6 +9,7 @@ import { Dialog } from '../../../components/dialog';
 import { FieldMessages } from '../../../components/field-messages';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
+import { useSession } from '../../../lib/use-session';
 import { useChangeRecordSets } from '../api/change-record-sets';
 import { existingLookup } from '../lib/apply-plan';
 import { zoneWithDraft } from '../lib/draft';
@@ -130,7 +131,9 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const [upstreamError, setUpstreamError] = useState<ApiError | null>(null);
   const save = useChangeRecordSets(zoneId);
+  const { viewer } = useSession();
 
   const live = useMemo(
     () => validate(values, zoneName, records, original),
@@ -181,6 +184,7 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
     });
     touch(field);
     if (Object.keys(serverErrors).length) setServerErrors({});
+    if (upstreamError) setUpstreamError(null);
   }
 
   function touch(field: string) {
@@ -208,7 +212,12 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
       onClose();
       return;
     }
-    save.mutate(batch, {
+    send(batch, next, false);
+  }
+
+  function send(batch: ReturnType<typeof batchForSave>, next: ResourceRecordSet, force: boolean) {
+    setUpstreamError(null);
+    save.mutate(force ? { force: true, batch } : batch, {
       onSuccess: () => {
         toast.show(
           original
@@ -220,7 +229,9 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
         onClose();
       },
       onError: (err) => {
-        if (err instanceof ApiError && err.details.length) {
+        if (isUpstreamError(err)) {
+          setUpstreamError(err);
+        } else if (err instanceof ApiError && err.details.length) {
           const mine = formChangeIndex(batch);
           const details = err.details.filter((d) => d.change === undefined || d.change === mine);
           setServerErrors(groupErrors(details.length ? details : err.details));
@@ -470,6 +481,46 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
             ))}
           </div>
         )}
+        {upstreamError && (
+          <div className="form-errors upstream-save-error" role="alert">
+            <p>
+              <strong>
+                {UPSTREAM_TITLES[upstreamError.code] ?? 'Route 53 refused the change'}
+              </strong>
+              : {upstreamError.message}
+            </p>
+            {upstreamError.details.length > 0 && (
+              <ul className="problem-list">
+                {upstreamError.details.map((d) => (
+                  <li key={`${d.field}:${d.message}`}>
+                    {d.field && d.field !== 'upstream' && <span className="mono">{d.field}</span>}
+                    {d.field && d.field !== 'upstream' ? ': ' : ''}
+                    {d.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {upstreamError.code === 'UpstreamDrift' &&
+              (viewer.role === 'admin' ? (
+                <p>
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    disabled={save.isPending}
+                    onClick={() => {
+                      const next = formToRecordSet(values, zoneName);
+                      send(batchForSave(next, original), next, true);
+                    }}
+                  >
+                    Push anyway (overwrite upstream)
+                  </button>{' '}
+                  or settle the drift in the Upstream tab first.
+                </p>
+              ) : (
+                <p>Settle the drift in the Upstream tab (take upstream or push local) first.</p>
+              ))}
+          </div>
+        )}
         <div className="form-actions">
           {mode.kind === 'draft' && mode.forced ? (
             <span className="form-hint draft-hint">
@@ -511,6 +562,24 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+const UPSTREAM_TITLES: Record<string, string> = {
+  UpstreamDrift: 'Route 53 has changed since the last sync',
+  UpstreamUnavailable: 'Route 53 cannot be reached',
+  UpstreamRefused: 'Route 53 refused the request',
+  InvalidChangeBatch: 'Route 53 refused the batch',
+};
+
+/** Errors from the zone's upstream Route 53: shown as one message, not at the form's fields. */
+function isUpstreamError(err: unknown): err is ApiError {
+  if (!(err instanceof ApiError)) return false;
+  if (err.code === 'InvalidChangeBatch') return err.details.some((d) => d.field === 'upstream');
+  return (
+    err.code === 'UpstreamDrift' ||
+    err.code === 'UpstreamUnavailable' ||
+    err.code === 'UpstreamRefused'
   );
 }
 
