@@ -152,7 +152,12 @@ function toErrorResponse(err: unknown): { status: number; body: ApiError } {
         body: errorBody(
           'InvalidChangeBatch',
           `upstream Route 53 refused the batch; nothing was changed: ${err.message}`,
-          err.messages.map((m) => ({ field: 'upstream', message: m })),
+          err.messages.map((m, i) => {
+            const change = err.changes[i];
+            return typeof change === 'number'
+              ? { change, field: 'ResourceRecordSet', message: `upstream: ${m}` }
+              : { field: 'upstream', message: m };
+          }),
         ),
       };
     }

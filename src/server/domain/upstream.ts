@@ -384,10 +384,26 @@ export class UpstreamService {
             ),
         ),
       };
-      const upstream =
-        pushed.Changes.length > 0
-          ? await this.client(conn).changeRecordSets(conn.hostedZoneId, pushed)
-          : null;
+      let upstream: Awaited<ReturnType<UpstreamClient['changeRecordSets']>> | null = null;
+      try {
+        upstream =
+          pushed.Changes.length > 0
+            ? await this.client(conn).changeRecordSets(conn.hostedZoneId, pushed)
+            : null;
+      } catch (err) {
+        // Say which change each of upstream's messages is about (Route 53 names the set).
+        if (err instanceof UpstreamError && err.kind === 'invalid-batch') {
+          const names = batch.Changes.map((c) =>
+            normalizeName(c.ResourceRecordSet.Name).replace(/\.$/, ''),
+          );
+          const changes = err.messages.map((m) => {
+            const i = names.findIndex((n) => n !== '' && m.toLowerCase().includes(n));
+            return i >= 0 ? i : null;
+          });
+          throw new UpstreamError(err.kind, err.message, err.messages, changes);
+        }
+        throw err;
+      }
       const result = await apply();
       const changeId = result.ok ? opts.changeIdOf(result) : null;
       if (upstream !== null && changeId !== null) {

@@ -30,6 +30,8 @@ export class UpstreamError extends Error {
     message: string,
     /** Route 53's InvalidChangeBatch messages, one per problem. */
     readonly messages: string[] = [],
+    /** The change (0-based) each message is about, when the caller could tell. */
+    readonly changes: (number | null)[] = [],
   ) {
     super(message);
   }
@@ -76,6 +78,29 @@ function toEngineSet(r: R53Set): ResourceRecordSet | null {
   return out;
 }
 
+/** Route 53 lists InvalidChangeBatch messages as `[a, b]`: split at top-level ", " only. */
+function splitMessages(inner: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (
+      c === ',' &&
+      depth === 0 &&
+      inner[i + 1] === ' ' &&
+      /[A-Z"'[]/.test(inner[i + 2] ?? '')
+    ) {
+      out.push(inner.slice(start, i));
+      start = i + 2;
+    }
+  }
+  if (inner.slice(start).trim() !== '') out.push(inner.slice(start));
+  return out;
+}
+
 const RETRYABLE = new Set([
   'Throttling',
   'ThrottlingException',
@@ -96,7 +121,7 @@ function toUpstreamError(err: unknown, endpoint: string): UpstreamError {
   if (name === 'InvalidInput') return new UpstreamError('invalid-batch', message, [message]);
   if (name === 'InvalidChangeBatch') {
     const inner = message.replace(/^\[|\]$/g, '');
-    return new UpstreamError('invalid-batch', message, inner ? inner.split(/,\s(?=[A-Z[])/) : []);
+    return new UpstreamError('invalid-batch', message, splitMessages(inner));
   }
   if (
     [

@@ -483,6 +483,10 @@ describe('upstream: a second latency-atlas instance’s Route 53 API', () => {
     const err = ApiErrorSchema.parse(refused.body).error;
     expect(err.code).toBe('InvalidChangeBatch');
     expect(err.message).toContain('upstream');
+    // Upstream's message comes back at the change it is about.
+    expect(err.details).toEqual([
+      expect.objectContaining({ change: 0, field: 'ResourceRecordSet' }),
+    ]);
     expect(await sets(a, zoneA)).toEqual(before);
 
     // Push local: a dry run shows the batch; then upstream is made what this zone is.
