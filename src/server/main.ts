@@ -267,6 +267,9 @@ async function main(): Promise<void> {
   upstream.start();
   console.log(`latency-atlas: ${geo.attribution}`);
   console.log(`latency-atlas listening on ${address} (API reference: ${address}/api/docs)`);
+  console.log(
+    `latency-atlas: Route 53's API on the same port: aws route53 --endpoint-url ${address} list-hosted-zones (keys: npm run token -- create --name ci --role editor --aws)`,
+  );
   if (dns) {
     const zones = await repository.listZones();
     const example = zones.find((z) => z.name === 'example.com')
