@@ -110,6 +110,7 @@ test('connect, import, drift and take upstream against moto_server', async ({ pa
   // The API names the field: the error is shown at it.
   await expect(hostedZone).toHaveAttribute('aria-invalid', 'true');
   await expect(hostedZone).toHaveAccessibleDescription(/upstream has no hosted zone/);
+  await shoot(page, 'connect-error');
 
   await hostedZone.fill(hostedZoneId);
   await expect(hostedZone).not.toHaveAttribute('aria-invalid', 'true');
@@ -163,6 +164,34 @@ test('connect, import, drift and take upstream against moto_server', async ({ pa
   await expect(page.getByText('1 set differs', { exact: true })).toBeVisible();
   await shoot(page, 'drift');
 
+  // Saving onto the drifted zone is refused with a clear message; the admin may push anyway.
+  await page.getByRole('tab', { name: 'Records' }).click();
+  const tokyo = recordTable(page).getByRole('row').filter({ hasText: 'tokyo' });
+  await tokyo.getByRole('button', { name: /^Edit / }).click();
+  const edit = page.getByRole('dialog', { name: /^Edit app\./ });
+  await edit.getByLabel('Values').fill('192.0.2.33');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  const refusal = edit.getByRole('alert');
+  await expect(refusal).toContainText('Route 53 has changed since the last sync');
+  await expect(refusal).toContainText(`www.${ZONE}. A: differs`);
+  await shoot(page, 'drift-save');
+  await refusal.getByRole('button', { name: 'Push anyway (overwrite upstream)' }).click();
+  await expect(edit).toBeHidden();
+  await expect(tokyo).toContainText('192.0.2.33');
+
+  // History shows the pushed change as Route 53 knows it.
+  await page.getByRole('tab', { name: 'History' }).click();
+  const newest = page.getByRole('list', { name: 'Applied changes' }).getByRole('listitem').first();
+  await expect(newest).toContainText(/Route 53 (PENDING|INSYNC)/);
+  await newest.getByRole('button').first().click();
+  await expect(newest).toContainText('Route 53 change');
+  await shoot(page, 'history');
+
+  // Only www still differs; take upstream's side as a proposal.
+  await page.getByRole('tab', { name: 'Upstream' }).click();
+  await page.getByRole('button', { name: 'Check now' }).click();
+  await expect(drift.getByRole('row')).toHaveCount(2);
+  await expect(row).toBeVisible();
   await row.getByRole('button', { name: /Take upstream/ }).click();
   const done = page.getByRole('status').filter({ hasText: 'reviewed like any change' });
   await expect(done).toContainText('Proposed 1 change as');
