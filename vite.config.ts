@@ -24,5 +24,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'bench/**/*.test.ts'],
     environment: 'node',
+    // Servers, geo data and real clients start in hooks: on 2 shared cores under load they can
+    // take longer than vitest's 10 s default.
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
   },
 });
