@@ -27,6 +27,7 @@ import {
   recordSetToForm,
   VALUE_PLACEHOLDERS,
 } from '../lib/record-form-model';
+import { isUpstreamError, UPSTREAM_TITLES, upstreamDetailField } from '../lib/upstream-errors';
 
 export interface RecordFormDialogProps {
   zoneId: string;
@@ -491,13 +492,15 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
             </p>
             {upstreamError.details.length > 0 && (
               <ul className="problem-list">
-                {upstreamError.details.map((d) => (
-                  <li key={`${d.field}:${d.message}`}>
-                    {d.field && d.field !== 'upstream' && <span className="mono">{d.field}</span>}
-                    {d.field && d.field !== 'upstream' ? ': ' : ''}
-                    {d.message}
-                  </li>
-                ))}
+                {upstreamError.details.map((d) => {
+                  const field = upstreamDetailField(d);
+                  return (
+                    <li key={`${d.field}:${d.message}`}>
+                      {field && <span className="mono">{field}: </span>}
+                      {d.message}
+                    </li>
+                  );
+                })}
               </ul>
             )}
             {upstreamError.code === 'UpstreamDrift' &&
@@ -562,24 +565,6 @@ export function RecordFormDialog(props: RecordFormDialogProps) {
         </div>
       </form>
     </Dialog>
-  );
-}
-
-const UPSTREAM_TITLES: Record<string, string> = {
-  UpstreamDrift: 'Route 53 has changed since the last sync',
-  UpstreamUnavailable: 'Route 53 cannot be reached',
-  UpstreamRefused: 'Route 53 refused the request',
-  InvalidChangeBatch: 'Route 53 refused the batch',
-};
-
-/** Errors from the zone's upstream Route 53: shown as one message, not at the form's fields. */
-function isUpstreamError(err: unknown): err is ApiError {
-  if (!(err instanceof ApiError)) return false;
-  if (err.code === 'InvalidChangeBatch') return err.details.some((d) => d.field === 'upstream');
-  return (
-    err.code === 'UpstreamDrift' ||
-    err.code === 'UpstreamUnavailable' ||
-    err.code === 'UpstreamRefused'
   );
 }
 
