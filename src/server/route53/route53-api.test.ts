@@ -38,7 +38,8 @@ import { call, startTestServer, type TestServer } from '../test-server';
 const run = promisify(execFile);
 const SAMPLE = JSON.parse(
   readFileSync(
-    new URL('../../../../shared/samples/route53-change-batch.json', import.meta.url),
+    // The shared sample, as kept in the repo (a clean clone has no ../shared).
+    new URL('../../../e2e/fixtures/route53-change-batch.json', import.meta.url),
     'utf8',
   ),
 ) as { Comment: string; Changes: { Action: string; ResourceRecordSet: Record<string, unknown> }[] };

@@ -16,7 +16,8 @@ import { startTestServer, type TestServer } from '../test-server';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, 'testdata/route53-shapes.py');
-const SAMPLE = join(import.meta.dirname, '../../../../shared/samples/route53-change-batch.json');
+// The shared sample, as kept in the repo (a clean clone has no ../shared).
+const SAMPLE = join(import.meta.dirname, '../../../e2e/fixtures/route53-change-batch.json');
 
 async function missingTools(): Promise<string | null> {
   if (!existsSync(SAMPLE)) return `${SAMPLE} is missing`;

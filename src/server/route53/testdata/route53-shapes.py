@@ -2,7 +2,7 @@
 
 Run by route53-moto.test.ts against moto_server and against latency-atlas. Env:
 R53_ENDPOINT (endpoint_url), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (moto takes any),
-R53_SAMPLE (../shared/samples/route53-change-batch.json, adapted: its zone becomes ours).
+R53_SAMPLE (e2e/fixtures/route53-change-batch.json, the shared sample; adapted: its zone becomes ours).
 
 Prints one JSON object per line: {"step", "shape"} for a response (keys recursively, values
 replaced by their type name, a list by the shape of its first element, ResponseMetadata
