@@ -61,7 +61,16 @@ export function parseXmlBody(body: Buffer | string | undefined, root: string): X
       `malformed XML at line ${valid.err.line}: ${valid.err.msg}`,
     );
   }
-  const doc = parser.parse(text) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Route53Error(
+      400,
+      'InvalidInput',
+      `malformed XML: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
   const keys = Object.keys(doc);
   if (keys.length !== 1 || keys[0] !== root) {
     throw new Route53Error(
