@@ -1,5 +1,7 @@
 import {
   ChangeResourceRecordSetsCommand,
+  ChangeTagsForResourceCommand,
+  CreateHealthCheckCommand,
   CreateHostedZoneCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
@@ -127,6 +129,7 @@ describe('hostile input: Route 53 XML and measurement rows', () => {
         const err = e as { $metadata?: { httpStatusCode?: number }; name: string };
         status = err.$metadata?.httpStatusCode ?? 0;
         expect(err.name, body).not.toBe('InternalError');
+        expect(status, `${err.name}: ${body}`).toBeGreaterThanOrEqual(400);
       }
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       expect(status, body).toBeGreaterThanOrEqual(200);
@@ -138,6 +141,59 @@ describe('hostile input: Route 53 XML and measurement rows', () => {
     expect(listed.status).toBe(200);
     const sets = (listed.body as { ResourceRecordSets: { Name: string }[] }).ResourceRecordSets;
     expect(sets.length).toBeLessThanOrEqual(4);
+  }, 120_000);
+
+  it('mutated CreateHostedZone, CreateHealthCheck and ChangeTagsForResource bodies: never 5xx', async () => {
+    const r = rng(13);
+    const cases: [string, () => unknown][] = [
+      [
+        `<CreateHostedZoneRequest ${NS}><Name>f2.example</Name><CallerReference>c</CallerReference><HostedZoneConfig><Comment>x</Comment><PrivateZone>false</PrivateZone></HostedZoneConfig></CreateHostedZoneRequest>`,
+        () => new CreateHostedZoneCommand({ Name: 'x', CallerReference: 'x' }),
+      ],
+      [
+        `<CreateHealthCheckRequest ${NS}><CallerReference>h</CallerReference><HealthCheckConfig><IPAddress>8.8.8.8</IPAddress><Port>80</Port><Type>HTTP</Type><ResourcePath>/</ResourcePath><RequestInterval>30</RequestInterval><FailureThreshold>3</FailureThreshold><Disabled>true</Disabled><ChildHealthChecks><ChildHealthCheck>a</ChildHealthCheck></ChildHealthChecks></HealthCheckConfig></CreateHealthCheckRequest>`,
+        () =>
+          new CreateHealthCheckCommand({
+            CallerReference: 'x',
+            HealthCheckConfig: { Type: 'HTTP' },
+          }),
+      ],
+      [
+        `<ChangeTagsForResourceRequest ${NS}><AddTags><Tag><Key>k</Key><Value>v</Value></Tag></AddTags><RemoveTagKeys><Key>z</Key></RemoveTagKeys></ChangeTagsForResourceRequest>`,
+        () => new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: zoneId }),
+      ],
+    ];
+    for (const [valid, command] of cases) {
+      let body = '';
+      const client = new Route53Client({
+        endpoint: s.base,
+        region: 'us-east-1',
+        credentials: key,
+        maxAttempts: 1,
+      });
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const req = args.request as { body?: unknown; headers: Record<string, string> };
+          req.body = body;
+          req.headers['content-length'] = String(Buffer.byteLength(body));
+          return next(args);
+        },
+        { step: 'build', name: 'fuzzBody' },
+      );
+      for (let i = 0; i < FUZZ_ROUNDS / 4; i++) {
+        body = mutate(r, valid);
+        try {
+          await client.send(command() as never);
+        } catch (e) {
+          const err = e as { $metadata?: { httpStatusCode?: number }; name: string };
+          // A real answer from the server (not a client-side failure), below 500.
+          expect(err.$metadata?.httpStatusCode, `${err.name}: ${body}`).toBeGreaterThanOrEqual(400);
+          expect(err.$metadata?.httpStatusCode ?? 0, body).toBeLessThan(500);
+          expect(err.name, body).not.toBe('InternalError');
+        }
+      }
+    }
+    expect((await call(s.base, 'GET', '/api/health')).status).toBe(200);
   }, 120_000);
 
   it('junk measurement rows are named and skipped; the request never fails as a whole', async () => {
