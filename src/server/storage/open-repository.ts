@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { openPostgresRepository } from './postgres/pg-repository';
 import type { Repository } from './repository';
+import { SchemaTooNewError } from './sqlite/migrations';
 import { openSqliteDatabase } from './sqlite/open-sqlite-database';
 import { SqliteRepository } from './sqlite/sqlite-repository';
 
@@ -10,22 +12,53 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/latency-atlas.db';
 /** DATABASE_URL could not be used; the message says what to write instead. */
 export class DatabaseUrlError extends Error {}
 
-const SQLITE_HELP = 'use sqlite:<path>, e.g. sqlite:./data/latency-atlas.db, or sqlite::memory:';
+const SQLITE_HELP =
+  'use sqlite:<path>, e.g. sqlite:./data/latency-atlas.db, sqlite::memory:, or ' +
+  'postgres://user:password@host:port/database';
+
+/** The URL without its password, for messages. */
+function redactedPostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/** postgres://user:password@host:port/database: a PostgreSQL repository, migrated on open. */
+async function openPostgres(url: string): Promise<Repository> {
+  try {
+    return await openPostgresRepository(url);
+  } catch (err) {
+    if (err instanceof SchemaTooNewError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    const password = (() => {
+      try {
+        return decodeURIComponent(new URL(url).password);
+      } catch {
+        return '';
+      }
+    })();
+    const safe = password === '' ? reason : reason.split(password).join('***');
+    throw new DatabaseUrlError(
+      `DATABASE_URL: could not open PostgreSQL at ${redactedPostgresUrl(url)}: ${safe}`,
+      { cause: err },
+    );
+  }
+}
 
 /**
  * Opens the repository DATABASE_URL names: `sqlite:<path>` (relative to the working directory;
- * parent folders are created) or `sqlite::memory:`. `postgres://` is reserved for the
- * PostgreSQL implementation. The URL is never echoed whole: it may carry a password.
+ * parent folders are created), `sqlite::memory:`, or `postgres://` / `postgresql://` (a
+ * PostgreSQL repository, migrated on open). The URL is never echoed whole: it may carry a
+ * password.
  */
 export async function openRepository(databaseUrl: string): Promise<Repository> {
   const url = databaseUrl.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new DatabaseUrlError(
-      'DATABASE_URL: PostgreSQL support is not built yet (the postgres:// scheme is reserved ' +
-        `for it); ${SQLITE_HELP}`,
-    );
-  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return openPostgres(url);
   if (scheme !== 'sqlite') {
     const what =
       url === ''

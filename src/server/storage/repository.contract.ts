@@ -17,6 +17,7 @@ import { describeHealthStorageContract } from './repository-health.contract';
 import { describeMeasurementStorageContract } from './repository-measurements.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
 import { describeRoute53StorageContract } from './repository-route53.contract';
+import { describeUpstreamStorageContract } from './repository-upstream.contract';
 
 /**
  * What a storage implementation hands the contract: a fresh, empty repository; `reopen` opens
@@ -856,4 +857,5 @@ export function describeRepositoryContract(
   describeAwsKeyStorageContract(name, open);
   describeMeasurementStorageContract(name, open);
   describeRoute53StorageContract(name, open);
+  describeUpstreamStorageContract(name, open);
 }

@@ -87,9 +87,10 @@ export class SqliteUpstreamStore {
         `INSERT OR REPLACE INTO upstream_changes (change_id, zone_id, upstream_change_id, status, submitted_at)
          VALUES (?, ?, ?, ?, ?)`,
       ),
-      updateChange: db.prepare<[string, string, string, string]>(
+      // SET reads the row as it was: the new poll time is passed again for insync_at.
+      updateChange: db.prepare<[string, string, string, string, string]>(
         `UPDATE upstream_changes SET status = ?, polled_at = ?, polls = polls + 1,
-           insync_at = CASE WHEN ? = 'INSYNC' AND insync_at IS NULL THEN polled_at ELSE insync_at END
+           insync_at = CASE WHEN ? = 'INSYNC' AND insync_at IS NULL THEN ? ELSE insync_at END
          WHERE change_id = ?`,
       ),
       getChange: db.prepare<[string], UpstreamChange>(
@@ -194,7 +195,7 @@ export class SqliteUpstreamStore {
 
   updateChange(changeId: string, update: { status: 'PENDING' | 'INSYNC'; at: string }): void {
     this.tx.write(() => {
-      this.sql.updateChange.run(update.status, update.at, update.status, changeId);
+      this.sql.updateChange.run(update.status, update.at, update.status, update.at, changeId);
     });
   }
 
