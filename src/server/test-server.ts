@@ -85,6 +85,8 @@ export async function startTestServer(
     measurementRetentionDays?: number;
     /** The clock measurements are judged by (ms epoch), for tests of windows and retention. */
     measurementNow?: () => number;
+    /** Storage (default: a temp SQLite file); e.g. a PostgreSQL database shared by instances. */
+    databaseUrl?: string;
     /** How often pushed upstream changes are polled, ms (default 100). */
     upstreamPollMs?: number;
     /** Beacon posts from loopback count as from this address. */
@@ -94,7 +96,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
   const dbFile = join(dir, 'test.db');
-  const repository = await openRepository(`sqlite:${dbFile}`);
+  const repository = await openRepository(opts.databaseUrl ?? `sqlite:${dbFile}`);
   if (opts.demo) await seedDemo(repository);
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const zoneIndex = new ZoneIndex(repository);
