@@ -1,5 +1,5 @@
 // `npm test`: every check in order — types, lint (incl. import direction), unit
-// and API tests (vitest), the production build, end-to-end tests in Chromium
+// and API tests (vitest; the API tests once more on PostgreSQL), the production build, end-to-end tests in Chromium
 // (Playwright). Runs every stage even after a failure so one run shows all that is
 // wrong, then prints one closing line: `tests: N passed, N failed`.
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,24 @@ const stages = [
       `--outputFile.json=${reports}/vitest.json`,
     ],
     count: () => countVitest(`${reports}/vitest.json`),
+  },
+  {
+    // The API tests again, each test server on its own throwaway PostgreSQL (issue 12). The
+    // storage contract runs on both engines in the unit stage already.
+    name: 'api-pg',
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      'src/server/routes',
+      'src/server/route53/route53-api.test.ts',
+      'src/server/upstream',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports}/vitest-pg.json`,
+    ],
+    env: { LATENCY_ATLAS_TEST_DATABASE: 'postgres' },
+    count: () => countVitest(`${reports}/vitest-pg.json`),
   },
   { name: 'build', cmd: ['npx', 'vite', 'build', '--logLevel', 'warn'] },
   {

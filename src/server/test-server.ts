@@ -96,7 +96,14 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
   const dbFile = join(dir, 'test.db');
-  const repository = await openRepository(opts.databaseUrl ?? `sqlite:${dbFile}`);
+  // LATENCY_ATLAS_TEST_DATABASE=postgres runs a test server on its own throwaway PostgreSQL.
+  const pgServer =
+    opts.databaseUrl === undefined && process.env.LATENCY_ATLAS_TEST_DATABASE === 'postgres'
+      ? await (await import('./storage/postgres/pg-test-server')).startPgTestServer()
+      : null;
+  const databaseUrl =
+    opts.databaseUrl ?? (pgServer ? await pgServer.createDatabase() : `sqlite:${dbFile}`);
+  const repository = await openRepository(databaseUrl);
   if (opts.demo) await seedDemo(repository);
   await ensureAdminTokens(repository, { configuredSecret: TEST_ADMIN_TOKEN });
   const zoneIndex = new ZoneIndex(repository);
@@ -161,6 +168,7 @@ export async function startTestServer(
     await app.close();
     await dns?.close();
     await repository.close();
+    await pgServer?.stop();
   };
   return {
     base,
