@@ -18,6 +18,7 @@ import { DomainFieldError, DomainValidationError } from './domain/errors';
 import { ServerEvents } from './domain/events';
 import { HealthService } from './domain/health-checks';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
+import type { ResponderRegistry } from './domain/responders';
 import { UpstreamDriftError, UpstreamService } from './domain/upstream';
 import type { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
@@ -35,6 +36,7 @@ import { registerMeasurementRoutes } from './routes/measurement-routes';
 import { registerMetaRoutes } from './routes/meta-routes';
 import { registerPopulationRoutes } from './routes/population-routes';
 import { registerProposalRoutes } from './routes/proposal-routes';
+import { registerResponderRoutes } from './routes/responder-routes';
 import { registerTestDnsAnswerRoute } from './routes/test-dns-answer';
 import { registerUpstreamRoutes } from './routes/upstream-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
@@ -62,6 +64,11 @@ export interface AppOptions {
   zoneIndex?: ZoneIndex;
   /** The DNS server of this process, for /api/dns and change status; null when DNS is off. */
   dns?: DnsEndpoint | null;
+  /**
+   * This process's DNS responder among every instance's (started by the caller): change status
+   * and /api/dns then wait for every live responder, and /api/responders names this one.
+   */
+  responders?: ResponderRegistry | null;
   /** Name servers for the apex NS of zones created through the API (DNS_NAMESERVERS). */
   nameServers?: string[];
   /** How long /api/zones/:id/dns-query waits for each leg of its query, ms (tests); default 2 s. */
@@ -275,6 +282,24 @@ export function buildApp(options: AppOptions): FastifyInstance {
       ? new UpstreamService(options.repository, options.secretBox, (c) => createUpstreamClient(c))
       : undefined);
 
+  // With a registry, change status and /api/dns wait for every live responder of every
+  // instance on this database, not only this process's DNS server.
+  const registry = options.responders ?? null;
+  const localDns = options.dns ?? null;
+  const dns: DnsEndpoint | null =
+    localDns === null || registry === null
+      ? localDns
+      : {
+          host: localDns.host,
+          get port() {
+            return localDns.port;
+          },
+          ...(localDns.nameservers !== undefined ? { nameservers: localDns.nameservers } : {}),
+          responders: () => localDns.responders(),
+          servedVersion: (zoneId) => registry.servedVersion(zoneId),
+        };
+  app.addHook('onClose', async () => registry?.stop());
+
   registerMetaRoutes(app);
   registerGeoRoutes(app, options.geo);
   registerPopulationRoutes(app);
@@ -282,10 +307,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     cities,
     measurements,
     ...(upstream !== undefined ? { upstream } : {}),
-    dns: options.dns ?? null,
+    dns: dns,
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
   });
-  registerChangeRoutes(app, { repository: options.repository, dns: options.dns ?? null });
+  registerChangeRoutes(app, { repository: options.repository, dns: dns });
   registerTestDnsAnswerRoute(app, options.repository, options.geo, options.zoneIndex, measurements);
   registerMeasurementRoutes(app, {
     repository: options.repository,
@@ -317,7 +342,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       box: secretBox,
       cities,
       measurements,
-      dns: options.dns ?? null,
+      dns: dns,
     });
   }
   registerRoute53Routes(app, {
@@ -326,7 +351,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     health,
     measurements,
     cities,
-    dns: options.dns ?? null,
+    dns: dns,
     ...(options.zoneIndex !== undefined ? { zoneIndex: options.zoneIndex } : {}),
     ...(options.nameServers !== undefined ? { nameServers: options.nameServers } : {}),
     ...(upstream !== undefined ? { upstream } : {}),
@@ -343,14 +368,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerProposalRoutes(app, {
     repository: options.repository,
     cities,
-    dns: options.dns ?? null,
+    dns: dns,
     measurements,
     ...(upstream !== undefined ? { upstream } : {}),
   });
   registerAuditRoutes(app, options.repository);
+  registerResponderRoutes(app, { repository: options.repository, registry });
   registerDnsRoutes(app, {
     repository: options.repository,
-    dns: options.dns ?? null,
+    dns: dns,
     ...(options.dnsQueryTimeoutMs !== undefined ? { timeoutMs: options.dnsQueryTimeoutMs } : {}),
   });
 

@@ -28,6 +28,7 @@ import { type DnsWorkers, startDnsWorkers } from './dns/dns-workers';
 import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import { createMeasurementService } from './domain/measurements';
+import { ResponderRegistry } from './domain/responders';
 import { UpstreamService } from './domain/upstream';
 import { ZoneIndex } from './domain/zone-index';
 import { loadImpactCities } from './geo/impact-cities';
@@ -205,6 +206,14 @@ async function main(): Promise<void> {
           servedVersion: (zoneId) => served.servedVersion(zoneId),
           nameservers: nameServers ?? ['ns1.<zone>', 'ns2.<zone>'],
         };
+  // This instance's DNS among every instance's on the database: heartbeat, live set, INSYNC.
+  const responders =
+    served === null
+      ? null
+      : new ResponderRegistry(repository, served, {
+          onError: (err) => console.error('latency-atlas: responder heartbeat', err),
+        });
+  await responders?.start();
   const health = new HealthService(repository, { allowPrivate: allowPrivateHealthTargets });
   const secretBox = openSecretBox({
     envKey: process.env.LATENCY_ATLAS_SECRET_KEY,
@@ -223,6 +232,7 @@ async function main(): Promise<void> {
     geo,
     zoneIndex,
     dns: dnsEndpoint,
+    responders,
     health,
     measurements,
     secretBox,
@@ -243,6 +253,7 @@ async function main(): Promise<void> {
       await checker.stop();
       upstream.stop();
       clearInterval(compaction);
+      await responders?.stop();
       await app.close();
       await dns?.close();
       await repository.close();

@@ -13,6 +13,7 @@ import { HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import type { ProbeTimeouts } from './domain/health-probe';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
+import { ResponderRegistry } from './domain/responders';
 import { UpstreamService } from './domain/upstream';
 import { ZoneIndex } from './domain/zone-index';
 import { loadGeo } from './geo/load-geo';
@@ -39,6 +40,8 @@ export interface TestServer {
   adminHeaders: Record<string, string>;
   /** The DNS server on a free loopback port, when started with `dns: true`. */
   dns: DnsServer | null;
+  /** Its heartbeat among every instance's responders (stopped on close), with `dns: true`. */
+  responders: ResponderRegistry | null;
   /** The health-check service the routes write through. */
   health: HealthService;
   /** The checker, when started with `healthChecker: true`. */
@@ -92,6 +95,10 @@ export async function startTestServer(
     /** Beacon posts from loopback count as from this address. */
     beaconLoopbackAddress?: string;
     beaconLimits?: Partial<BeaconLimits>;
+    /** With `dns`: how often the responder heartbeat runs, ms (default 1000). */
+    heartbeatMs?: number;
+    /** With `dns`: how long a responder stays live without a heartbeat, ms (default 5000). */
+    responderLiveMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -129,6 +136,13 @@ export async function startTestServer(
         ...(opts.dnsModelCheckMs !== undefined ? { modelCheckMs: opts.dnsModelCheckMs } : {}),
       })
     : null;
+  const responders = dns
+    ? new ResponderRegistry(repository, dns, {
+        ...(opts.heartbeatMs !== undefined ? { heartbeatMs: opts.heartbeatMs } : {}),
+        ...(opts.responderLiveMs !== undefined ? { liveMs: opts.responderLiveMs } : {}),
+      })
+    : null;
+  await responders?.start();
   const health = new HealthService(repository, {
     allowPrivate: opts.allowPrivateHealthTargets === true,
   });
@@ -137,6 +151,7 @@ export async function startTestServer(
     geo: loadGeo(),
     zoneIndex,
     dns,
+    responders,
     health,
     measurements,
     secretBox,
@@ -165,6 +180,7 @@ export async function startTestServer(
     stopped = true;
     await checker?.stop();
     upstream.stop();
+    await responders?.stop();
     await app.close();
     await dns?.close();
     await repository.close();
@@ -177,6 +193,7 @@ export async function startTestServer(
     dir,
     dbFile,
     dns,
+    responders,
     health,
     checker,
     measurements,

@@ -109,3 +109,24 @@ export function formatDigCommand(q: {
   parts.push(shellWord(q.name), q.type);
   return parts.join(' ');
 }
+
+/** One DNS responder (one instance's DNS server) as GET /api/responders lists it. */
+export const ResponderSchema = z
+  .object({
+    instance: z.string().describe('Responder id: `<hostname>:<pid>:<random>`'),
+    address: z.string().describe('Where it answers DNS (host:port)'),
+    startedAt: z.string().describe('ISO: its first heartbeat'),
+    lastSeen: z.string().describe('ISO: its latest heartbeat'),
+    live: z.boolean().describe('It sent a heartbeat within the live window (5 s)'),
+    self: z.boolean().describe('It is the DNS server of the instance answering'),
+    versions: z
+      .record(z.string(), z.number().int())
+      .describe('Zone id → the zone version (serial source) it serves'),
+  })
+  .meta({ id: 'Responder' });
+export type Responder = z.infer<typeof ResponderSchema>;
+
+export const ResponderListSchema = z
+  .object({ responders: z.array(ResponderSchema) })
+  .meta({ id: 'ResponderList' });
+export type ResponderList = z.infer<typeof ResponderListSchema>;

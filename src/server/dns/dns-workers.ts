@@ -14,6 +14,8 @@ export type WorkerToPrimary =
 export type PrimaryToWorker = { type: 'refresh' } | { type: 'stop' };
 
 export interface DnsWorkers extends DnsEndpoint {
+  /** Every zone id some worker serves, with the lowest version every worker serves (-1: not all). */
+  servedVersions(): [zoneId: string, version: number][];
   /** Ask every worker to look for changes now (after a write through this process). */
   refresh(): void;
   close(): Promise<void>;
@@ -103,6 +105,15 @@ export async function startDnsWorkers(opts: {
       let min = Number.POSITIVE_INFINITY;
       for (const versions of served.values()) min = Math.min(min, versions.get(zoneId) ?? -1);
       return Number.isFinite(min) ? min : -1;
+    },
+    servedVersions() {
+      const ids = new Set<string>();
+      for (const versions of served.values()) for (const id of versions.keys()) ids.add(id);
+      return [...ids].map((id): [string, number] => {
+        let min = Number.POSITIVE_INFINITY;
+        for (const versions of served.values()) min = Math.min(min, versions.get(id) ?? -1);
+        return [id, Number.isFinite(min) ? min : -1];
+      });
     },
     refresh() {
       for (const w of Object.values(cluster.workers ?? {}))

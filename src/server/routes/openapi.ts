@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DnsQueryRequestSchema, DnsQueryResultSchema, DnsStatusSchema } from '../../shared/dns';
+import {
+  DnsQueryRequestSchema,
+  DnsQueryResultSchema,
+  DnsStatusSchema,
+  ResponderListSchema,
+} from '../../shared/dns';
 import { ApiErrorSchema } from '../../shared/errors';
 import {
   CityListResponseSchema,
@@ -443,6 +448,15 @@ export const ROUTE_DOCS: RouteDoc[] = [
     description:
       'Per zone: the stored version and SOA serial, the lowest version every DNS responder serves, and whether that is the latest (`inSync`). `enabled: false` when the server runs with DNS_PORT=off.',
     responses: { 200: { description: 'Status', schema: DnsStatusSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/responders',
+    tag: 'dns',
+    summary: 'The DNS responders of every instance on this database',
+    description:
+      "Each instance's DNS server registers and sends a heartbeat (every second) with the zone versions it serves. `live`: seen within the last 5 s; a change is `INSYNC` once every live responder serves its version. `self` marks the one of the instance answering.",
+    responses: { 200: { description: 'Responders, by id', schema: ResponderListSchema } },
   },
   {
     method: 'get',

@@ -15,6 +15,7 @@ import {
 import { describeAwsKeyStorageContract } from './repository-aws-keys.contract';
 import { describeHealthStorageContract } from './repository-health.contract';
 import { describeMeasurementStorageContract } from './repository-measurements.contract';
+import { describeResponderStorageContract } from './repository-responders.contract';
 import { describeReviewStorageContract } from './repository-reviews.contract';
 import { describeRoute53StorageContract } from './repository-route53.contract';
 import { describeUpstreamStorageContract } from './repository-upstream.contract';
@@ -858,4 +859,5 @@ export function describeRepositoryContract(
   describeMeasurementStorageContract(name, open);
   describeRoute53StorageContract(name, open);
   describeUpstreamStorageContract(name, open);
+  describeResponderStorageContract(name, open);
 }

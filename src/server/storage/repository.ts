@@ -822,5 +822,40 @@ export interface Repository {
   /** Newest first. `zoneId` filters to one zone; `beforeId` pages back. */
   listAudit(opts?: { zoneId?: string; limit?: number; beforeId?: number }): Promise<AuditEntry[]>;
 
+  /**
+   * Records a heartbeat of a DNS responder: inserts it (started_at = now) or updates its
+   * address and served versions; last_seen = now either way.
+   */
+  heartbeatResponder(r: ResponderHeartbeat): Promise<void>;
+  /**
+   * DNS responders, by id. `liveSince` (ISO) keeps only those whose last heartbeat is at or
+   * after it.
+   */
+  listResponders(opts?: { liveSince?: string }): Promise<Responder[]>;
+  /** Forgets a responder (it stopped); unknown ids are ignored. */
+  removeResponder(id: string): Promise<void>;
+
   close(): Promise<void>;
+}
+
+/** What a DNS responder reports each heartbeat. */
+export interface ResponderHeartbeat {
+  /** e.g. `<hostname>:<pid>:<random>`. */
+  id: string;
+  /** Where it answers DNS (host:port). */
+  address: string;
+  /** Zone id → the zone version it serves. */
+  versions: Record<string, number>;
+}
+
+/** A registered DNS responder. */
+export interface Responder {
+  id: string;
+  address: string;
+  /** ISO: its first heartbeat. */
+  startedAt: string;
+  /** ISO: its latest heartbeat. */
+  lastSeen: string;
+  /** Zone id → the zone version it serves. */
+  versions: Record<string, number>;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResponderListSchema } from '../../../shared/dns';
 import { TestDnsAnswerResponseSchema } from '../../../shared/routing';
 import { buildQuery, exchangeUdp, parse } from '../../dns/dns-test-kit';
 import { call, startTestServer, type TestServer } from '../../test-server';
@@ -110,4 +111,161 @@ describe('two instances on one PostgreSQL', () => {
     };
     expect(sets.ResourceRecordSets).toHaveLength(22);
   });
+
+  it('GET /api/responders on either lists both, live, each marking itself', async () => {
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const res = await call(self.base, 'GET', '/api/responders');
+      expect(res.status, res.text).toBe(200);
+      const { responders } = ResponderListSchema.parse(res.body);
+      const byId = new Map(responders.map((r) => [r.instance, r]));
+      expect(byId.get(self.responders?.id ?? '')).toMatchObject({
+        address: `127.0.0.1:${self.dns?.port}`,
+        live: true,
+        self: true,
+      });
+      expect(byId.get(other.responders?.id ?? '')).toMatchObject({
+        address: `127.0.0.1:${other.dns?.port}`,
+        live: true,
+        self: false,
+      });
+    }
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
+  const started = Date.now();
+  let v = await what();
+  while (!ok(v) && Date.now() - started < ms) {
+    await sleep(20);
+    v = await what();
+  }
+  return v;
+}
+
+/**
+ * INSYNC across instances: A answers PENDING until B's responder reports the change too; B,
+ * once it stops sending heartbeats, drops out of the live set and is no longer waited for.
+ * B's heartbeat here runs only when the test calls beat().
+ */
+describe('INSYNC waits for every live responder', () => {
+  const LIVE_MS = 1_500;
+  let pg: PgTestServer;
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    pg = await startPgTestServer();
+    const url = await pg.createDatabase();
+    a = await startTestServer({
+      databaseUrl: url,
+      dns: true,
+      heartbeatMs: 50,
+      responderLiveMs: LIVE_MS,
+    });
+    b = await startTestServer({
+      databaseUrl: url,
+      dns: true,
+      heartbeatMs: 600_000,
+      responderLiveMs: LIVE_MS,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await pg?.stop();
+  });
+
+  const status = async (id: string) =>
+    (
+      (await call(a.base, 'GET', `/api/changes/${id.replace('/change/', '')}`)).body as {
+        ChangeInfo: { Status: string };
+      }
+    ).ChangeInfo.Status;
+  const liveOnA = async () =>
+    ResponderListSchema.parse((await call(a.base, 'GET', '/api/responders')).body)
+      .responders.filter((r) => r.live)
+      .map((r) => r.instance)
+      .sort();
+  const change = async (zone: string, name: string) => {
+    const res = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: name,
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.7' }],
+            },
+          },
+        ],
+      },
+      a.adminHeaders,
+    );
+    expect(res.status, res.text).toBe(200);
+    return (res.body as { ChangeInfo: { Id: string } }).ChangeInfo.Id;
+  };
+
+  it('is PENDING on A until B serves the change, and stops waiting once B falls silent', async () => {
+    const ids = [a.responders?.id ?? '', b.responders?.id ?? ''].sort();
+    await b.responders?.beat();
+    expect(await until(liveOnA, (l) => l.length === 2, 1_000)).toEqual(ids);
+
+    const zone = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'insync.example' }, a.adminHeaders))
+        .body as { id: string }
+    ).id;
+    const id = await change(zone, 'www.insync.example');
+    const version = (await a.repository.getZone(zone))?.version ?? 0;
+    // A's own DNS serves it soon; B has not reported it: still PENDING.
+    await until(
+      async () => a.dns?.servedVersion(zone) ?? -1,
+      (v) => v >= version,
+      1_000,
+    );
+    expect(a.dns?.servedVersion(zone)).toBeGreaterThanOrEqual(version);
+    await sleep(150);
+    expect(await status(id)).toBe('PENDING');
+
+    // B's DNS serves it; once B reports that, A says INSYNC.
+    await until(
+      async () => b.dns?.servedVersion(zone) ?? -1,
+      (v) => v >= version,
+      1_000,
+    );
+    await b.responders?.beat();
+    expect(
+      await until(
+        () => status(id),
+        (s) => s === 'INSYNC',
+        1_000,
+      ),
+    ).toBe('INSYNC');
+
+    // B sends no more heartbeats: within the live window it drops out, and a new change
+    // through A is INSYNC without it.
+    const silentSince = Date.now();
+    expect(await until(liveOnA, (l) => l.length === 1, LIVE_MS + 1_000)).toEqual([
+      a.responders?.id,
+    ]);
+    expect(Date.now() - silentSince).toBeLessThan(LIVE_MS + 500);
+    const later = await change(zone, 'api.insync.example');
+    expect(
+      await until(
+        () => status(later),
+        (s) => s === 'INSYNC',
+        1_000,
+      ),
+    ).toBe('INSYNC');
+    const listed = ResponderListSchema.parse((await call(a.base, 'GET', '/api/responders')).body);
+    expect(listed.responders.find((r) => r.instance === b.responders?.id)?.live).toBe(false);
+  }, 20_000);
 });

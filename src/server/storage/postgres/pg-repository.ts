@@ -44,6 +44,8 @@ import {
   type ProposalStatus,
   type Repository,
   type ResourceTag,
+  type Responder,
+  type ResponderHeartbeat,
   SelfApprovalError,
   StaleZoneVersionError,
   type StoredHealthCheck,
@@ -1547,6 +1549,43 @@ export class PostgresRepository implements Repository {
       [opts.zoneId ?? null, opts.beforeId ?? null, limitOf(opts.limit)],
     );
     return rows.map(toAudit);
+  }
+
+  async heartbeatResponder(r: ResponderHeartbeat): Promise<void> {
+    const now = this.timestamp();
+    await this.q.run(
+      `INSERT INTO responders (id, address, started_at, last_seen, versions_json)
+       VALUES ($1, $2, $3, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET address = excluded.address,
+         last_seen = excluded.last_seen, versions_json = excluded.versions_json`,
+      [r.id, r.address, now, JSON.stringify(r.versions)],
+    );
+  }
+
+  async listResponders(opts: { liveSince?: string } = {}): Promise<Responder[]> {
+    const rows = await this.q.all<{
+      id: string;
+      address: string;
+      startedAt: string;
+      lastSeen: string;
+      versionsJson: string;
+    }>(
+      `SELECT id, address, started_at AS "startedAt", last_seen AS "lastSeen",
+              versions_json AS "versionsJson"
+         FROM responders WHERE ($1::text IS NULL OR last_seen >= $1) ORDER BY id COLLATE "C"`,
+      [opts.liveSince ?? null],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      address: row.address,
+      startedAt: row.startedAt,
+      lastSeen: row.lastSeen,
+      versions: JSON.parse(row.versionsJson) as Record<string, number>,
+    }));
+  }
+
+  async removeResponder(id: string): Promise<void> {
+    await this.q.run('DELETE FROM responders WHERE id = $1', [id]);
   }
 
   async close(): Promise<void> {

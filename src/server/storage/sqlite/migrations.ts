@@ -401,6 +401,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX upstream_changes_pending ON upstream_changes (status) WHERE status = 'PENDING';
     `,
   },
+  {
+    version: 8,
+    name: 'DNS responders: heartbeats with the zone versions each serves',
+    sql: `
+      -- One row per running DNS responder (id: <hostname>:<pid>:<random>); last_seen is its
+      -- latest heartbeat (ISO), versions_json maps zone id to the version it serves.
+      CREATE TABLE responders (
+        id            TEXT PRIMARY KEY,
+        address       TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        last_seen     TEXT NOT NULL,
+        versions_json TEXT NOT NULL CHECK (json_valid(versions_json))
+      ) STRICT;
+      CREATE INDEX responders_by_last_seen ON responders (last_seen);
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -44,6 +44,8 @@ import {
   type ProposalStatus,
   type Repository,
   type ResourceTag,
+  type Responder,
+  type ResponderHeartbeat,
   SelfApprovalError,
   StaleZoneVersionError,
   type StoredHealthCheck,
@@ -1318,6 +1320,33 @@ export class SqliteRepository implements Repository {
       .map(toAudit);
   }
 
+  async heartbeatResponder(r: ResponderHeartbeat): Promise<void> {
+    const now = this.timestamp();
+    this.db
+      .prepare(
+        `INSERT INTO responders (id, address, started_at, last_seen, versions_json)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET address = excluded.address,
+           last_seen = excluded.last_seen, versions_json = excluded.versions_json`,
+      )
+      .run(r.id, r.address, now, now, JSON.stringify(r.versions));
+  }
+
+  async listResponders(opts: { liveSince?: string } = {}): Promise<Responder[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, address, started_at AS startedAt, last_seen AS lastSeen,
+                versions_json AS versionsJson
+           FROM responders WHERE (? IS NULL OR last_seen >= ?) ORDER BY id`,
+      )
+      .all(opts.liveSince ?? null, opts.liveSince ?? null) as ResponderRow[];
+    return rows.map(toResponder);
+  }
+
+  async removeResponder(id: string): Promise<void> {
+    this.db.prepare('DELETE FROM responders WHERE id = ?').run(id);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -1609,5 +1638,23 @@ function prepareStatements(db: Database) {
         ORDER BY id DESC LIMIT @limit`,
     ),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+  };
+}
+
+interface ResponderRow {
+  id: string;
+  address: string;
+  startedAt: string;
+  lastSeen: string;
+  versionsJson: string;
+}
+
+function toResponder(row: ResponderRow): Responder {
+  return {
+    id: row.id,
+    address: row.address,
+    startedAt: row.startedAt,
+    lastSeen: row.lastSeen,
+    versions: JSON.parse(row.versionsJson) as Record<string, number>,
   };
 }

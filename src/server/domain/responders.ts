@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Repository, Responder } from '../storage/repository';
+import type { ServedVersions } from './change-status';
+
+/** What the registry needs of this process's DNS server. */
+export interface LocalDnsResponder {
+  host: string;
+  port: number;
+  /** The lowest version every responder of this process serves (-1: not served). */
+  servedVersion(zoneId: string): number;
+  /** Every served zone id with its version. */
+  servedVersions(): [zoneId: string, version: number][];
+}
+
+export interface ResponderRegistryOptions {
+  /** How often this process sends its heartbeat (and re-reads the others), ms; default 1 s. */
+  heartbeatMs?: number;
+  /** A responder is live while its last heartbeat is younger than this, ms; default 5 s. */
+  liveMs?: number;
+  /** This responder's id; default `<hostname>:<pid>:<random>`. */
+  id?: string;
+  onError?: (err: unknown) => void;
+}
+
+/** `127.0.0.1:8053`, `[::1]:8053`. */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * This process's DNS server among every instance's on one database: it registers and sends a
+ * heartbeat with the versions it serves, and keeps the last-read live set so `servedVersion`
+ * (synchronous, as change status needs) is the lowest version every live responder serves.
+ */
+export class ResponderRegistry implements ServedVersions {
+  readonly id: string;
+  readonly heartbeatMs: number;
+  readonly liveMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private others: Responder[] = [];
+  private beating: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: Repository,
+    private readonly dns: LocalDnsResponder,
+    private readonly opts: ResponderRegistryOptions = {},
+  ) {
+    this.id = opts.id ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.heartbeatMs = opts.heartbeatMs ?? 1_000;
+    this.liveMs = opts.liveMs ?? 5_000;
+  }
+
+  get address(): string {
+    return hostPort(this.dns.host, this.dns.port);
+  }
+
+  /** Sends the first heartbeat (and reads the others), then one every `heartbeatMs`. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.beat();
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => {
+      if (this.beating === null) this.beat().catch((err) => this.opts.onError?.(err));
+    }, this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Stops the heartbeat and removes this responder from the registry. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.beating?.catch(() => {});
+    this.others = [];
+    await this.repository.removeResponder(this.id).catch((err) => this.opts.onError?.(err));
+  }
+
+  /** One heartbeat now: report what this process serves, then re-read the live set. */
+  beat(): Promise<void> {
+    const run = async () => {
+      try {
+        await this.repository.heartbeatResponder({
+          id: this.id,
+          address: this.address,
+          versions: Object.fromEntries(this.dns.servedVersions()),
+        });
+        const live = await this.repository.listResponders({ liveSince: this.liveSince() });
+        if (!this.stopped) this.others = live.filter((r) => r.id !== this.id);
+      } finally {
+        this.beating = null;
+      }
+    };
+    this.beating = run();
+    return this.beating;
+  }
+
+  /** ISO: responders seen at or after it are live. */
+  liveSince(now = Date.now()): string {
+    return new Date(now - this.liveMs).toISOString();
+  }
+
+  /**
+   * The lowest version of the zone every live responder serves: this process's DNS (read now)
+   * and the others as of the last heartbeat (-1 where one does not serve the zone yet).
+   */
+  servedVersion(zoneId: string): number {
+    let min = this.dns.servedVersion(zoneId);
+    const since = this.liveSince();
+    for (const r of this.others) {
+      if (r.lastSeen < since) continue;
+      min = Math.min(min, r.versions[zoneId] ?? -1);
+    }
+    return min;
+  }
+
+  /**
+   * Whether every responder seen within the live window serves the zone at `version` or later,
+   * read from storage now. This process's DNS counts by what it serves now; with no other live
+   * responders that is all there is (as with a single instance).
+   */
+  async servedEverywhere(zoneId: string, version: number): Promise<boolean> {
+    if (this.dns.servedVersion(zoneId) < version) return false;
+    const live = await this.repository.listResponders({ liveSince: this.liveSince() });
+    return live.every((r) => r.id === this.id || (r.versions[zoneId] ?? -1) >= version);
+  }
+
+  /** Every registered responder (live or not), as storage has them now. */
+  list(): Promise<Responder[]> {
+    return this.repository.listResponders();
+  }
+}
