@@ -200,16 +200,39 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     lastReport = { message, at: now };
     onError(err);
   };
+  let running = false;
+  let again = false;
   const loop = () => {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
     catalog
       .refresh()
       .catch(reportRefreshError)
       .finally(() => {
-        if (!stopped) timer = setTimeout(loop, refreshMs);
+        running = false;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          loop();
+        } else timer = setTimeout(loop, refreshMs);
       });
   };
   timer = setTimeout(loop, refreshMs);
+  // Storage that pushes changes (PostgreSQL NOTIFY) reloads at once, not at the next poll.
+  const unwatch = opts.repository.watchZones
+    ? await opts.repository
+        .watchZones(() => loop())
+        .catch((err: unknown) => {
+          onError(err);
+          return null;
+        })
+    : null;
 
   return {
     host: opts.host,
@@ -222,6 +245,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await unwatch?.();
       for (const s of sockets.keys()) s.destroy();
       await Promise.all([
         new Promise<void>((resolve) => {

@@ -835,6 +835,13 @@ export interface Repository {
   /** Forgets a responder (it stopped); unknown ids are ignored. */
   removeResponder(id: string): Promise<void>;
 
+  /**
+   * Engines that can push changes (PostgreSQL LISTEN/NOTIFY): `onChange` gets a zone id when a
+   * zone changed, or null after a reconnect (anything may have changed: read everything again).
+   * Resolves to a stop function. Engines without it are polled.
+   */
+  watchZones?(onChange: (zoneId: string | null) => void): Promise<() => Promise<void>>;
+
   close(): Promise<void>;
 }
 

@@ -269,3 +269,86 @@ describe('INSYNC waits for every live responder', () => {
     expect(listed.responders.find((r) => r.instance === b.responders?.id)?.live).toBe(false);
   }, 20_000);
 });
+
+describe('LISTEN/NOTIFY: responders reload when another instance commits', () => {
+  let pgServer: PgTestServer;
+  let url: string;
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    pgServer = await startPgTestServer();
+    url = await pgServer.createDatabase();
+    // Polling once a minute: only the notification can make B serve a change within a second.
+    a = await startTestServer({ databaseUrl: url, dns: true, dnsRefreshMs: 60_000 });
+    b = await startTestServer({ databaseUrl: url, dns: true, dnsRefreshMs: 60_000 });
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await pgServer?.stop();
+  });
+
+  const setIn = async (zone: string, name: string, value: string) => {
+    const res = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: {
+              Name: name,
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: value }],
+            },
+          },
+        ],
+      },
+      a.adminHeaders,
+    );
+    expect(res.status, res.text).toBe(200);
+  };
+  const answerOfB = async (name: string) =>
+    parse(await exchangeUdp(b.dns?.port ?? 0, buildQuery(name))).answers[0]?.data;
+  const waitFor = async (name: string, value: string, withinMs: number) => {
+    const started = Date.now();
+    while (Date.now() - started < withinMs) {
+      if ((await answerOfB(name)) === value) return Date.now() - started;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return null;
+  };
+
+  it('a change through A is served by B within 1 s with polling off', async () => {
+    const zone = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'notify.example' }, a.adminHeaders))
+        .body as { id: string }
+    ).id;
+    await setIn(zone, 'www.notify.example', '192.0.2.1');
+    expect(await waitFor('www.notify.example', '192.0.2.1', 1_000)).not.toBeNull();
+  });
+
+  it('after its LISTEN connection is cut, B reconnects and catches up on what it missed', async () => {
+    const zone = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'catchup.example' }, a.adminHeaders))
+        .body as { id: string }
+    ).id;
+    await setIn(zone, 'www.catchup.example', '192.0.2.1');
+    expect(await waitFor('www.catchup.example', '192.0.2.1', 1_000)).not.toBeNull();
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // Cut every listener, then change the zone while nobody listens.
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN latency_atlas_zones' AND pid <> pg_backend_pid()",
+      );
+      await setIn(zone, 'www.catchup.example', '192.0.2.2');
+      expect(await waitFor('www.catchup.example', '192.0.2.2', 3_000)).not.toBeNull();
+    } finally {
+      await admin.end();
+    }
+  });
+});

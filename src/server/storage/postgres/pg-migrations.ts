@@ -338,6 +338,22 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX responders_by_last_seen ON responders (last_seen);
     `,
   },
+  {
+    version: 9,
+    name: 'zone change notifications (LISTEN latency_atlas_zones)',
+    sql: `
+      -- Every committed change to a zone row (a batch bumps its version; create and delete too)
+      -- tells listeners which zone, so other instances' responders reload at once. Delivered on
+      -- commit, never for a rolled-back write.
+      CREATE FUNCTION latency_atlas_notify_zone() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('latency_atlas_zones', COALESCE(NEW.id, OLD.id));
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER zones_notify AFTER INSERT OR UPDATE OR DELETE ON zones
+        FOR EACH ROW EXECUTE FUNCTION latency_atlas_notify_zone();
+    `,
+  },
 ];
 
 /** Key of the transaction-level advisory lock that serialises migrations across processes. */

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import {
   apexRecordSets,
   nextSoaSerial,
@@ -1586,6 +1586,50 @@ export class PostgresRepository implements Repository {
 
   async removeResponder(id: string): Promise<void> {
     await this.q.run('DELETE FROM responders WHERE id = $1', [id]);
+  }
+
+  async watchZones(onChange: (zoneId: string | null) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let delay = 250;
+    const connect = async (): Promise<void> => {
+      const options = this.pool.options as pg.ClientConfig;
+      const c = new pg.Client(options);
+      c.on('notification', (n) => {
+        if (n.channel === 'latency_atlas_zones') onChange(n.payload ?? null);
+      });
+      const lost = () => {
+        if (stopped || client !== c) return;
+        client = null;
+        c.end().catch(() => {});
+        // Reconnect with back-off; notifications sent meanwhile are lost, so catch up after.
+        setTimeout(() => void reconnect(), delay).unref();
+        delay = Math.min(delay * 2, 5_000);
+      };
+      c.on('error', lost);
+      c.on('end', lost);
+      await c.connect();
+      await c.query('LISTEN latency_atlas_zones');
+      client = c;
+      delay = 250;
+    };
+    const reconnect = async () => {
+      if (stopped) return;
+      try {
+        await connect();
+        onChange(null);
+      } catch {
+        setTimeout(() => void reconnect(), delay).unref();
+        delay = Math.min(delay * 2, 5_000);
+      }
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      const c = client;
+      client = null;
+      await c?.end().catch(() => {});
+    };
   }
 
   async close(): Promise<void> {

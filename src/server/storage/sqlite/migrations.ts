@@ -417,6 +417,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX responders_by_last_seen ON responders (last_seen);
     `,
   },
+  {
+    version: 9,
+    name: 'zone change notifications (PostgreSQL only; SQLite readers poll)',
+    // Kept so both engines count the same schema versions.
+    sql: 'SELECT 1;',
+  },
 ];
 
 export class SchemaTooNewError extends Error {
