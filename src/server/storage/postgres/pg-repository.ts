@@ -3,7 +3,6 @@ import {
   apexRecordSets,
   nextSoaSerial,
   soaSerial,
-  withoutSoaSerial,
   withSoaSerial,
 } from '../../../engine/apex-records';
 import { type PlannedChange, planChangeBatch } from '../../../engine/change-batch';
@@ -61,155 +60,28 @@ import {
   type ZoneSettings,
   type ZoneSummary,
 } from '../repository';
+import {
+  type AuditRow,
+  type ChangeRow,
+  identity,
+  jsonWithoutSerials,
+  normalizePlan,
+  OPEN_STATUSES,
+  type ProposalRow,
+  parseRecordSet,
+  proposalChangeId,
+  type TokenRow,
+  toApplied,
+  toAudit,
+  toProposal,
+  toToken,
+} from '../stored-rows';
 import { normalizeZoneName } from '../zone-name';
 import { createPool, type PgQueries, type PgWrite, queriesOf, transactionRunner } from './pg-db';
 import { PgHealthStore } from './pg-health';
 import { PgMeasurementStore } from './pg-measurements';
 import { migratePg } from './pg-migrations';
 import { PgUpstreamStore } from './pg-upstream';
-
-interface ChangeRow {
-  id: string;
-  zoneId: string;
-  version: number;
-  submittedAt: string;
-  comment: string | null;
-  author: string | null;
-  appliedBy: string | null;
-  proposalId: string | null;
-  changesJson: string;
-  impactJson: string | null;
-}
-
-interface ProposalRow {
-  id: string;
-  zoneId: string;
-  author: string;
-  comment: string | null;
-  batchJson: string;
-  planJson: string;
-  baseRecordsJson: string;
-  baseVersion: number;
-  status: ProposalStatus;
-  createdAt: string;
-  updatedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-  appliedChangeId: string | null;
-  rollbackOf: string | null;
-  supersededBy: string | null;
-  changeId: string | null;
-}
-
-interface TokenRow {
-  id: string;
-  name: string;
-  role: Role;
-  hash: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  zoneId: string | null;
-  subject: string | null;
-  detailsJson: string;
-}
-
-/** Identity columns of a record set: (name, type, set_identifier). */
-function identity(r: ResourceRecordSet): [string, string, string] {
-  return [normalizeName(r.Name), r.Type, r.SetIdentifier ?? ''];
-}
-
-function toApplied(row: ChangeRow): AppliedChangeBatch {
-  return {
-    id: row.id,
-    zoneId: row.zoneId,
-    submittedAt: row.submittedAt,
-    comment: row.comment,
-    author: row.author,
-    appliedBy: row.appliedBy,
-    proposalId: row.proposalId,
-    version: row.version,
-    changes: JSON.parse(row.changesJson) as ChangeBatch['Changes'],
-    impact: row.impactJson === null ? null : (JSON.parse(row.impactJson) as Impact),
-  };
-}
-
-/** A proposal's change id: its own id with C for P (P4X… → /change/C4X…), unique as it is. */
-function proposalChangeId(proposalId: string): string {
-  return `/change/C${proposalId.slice(1)}`;
-}
-
-function toProposal(row: ProposalRow): Proposal {
-  return {
-    id: row.id,
-    zoneId: row.zoneId,
-    author: row.author,
-    comment: row.comment,
-    batch: JSON.parse(row.batchJson) as ChangeBatch,
-    baseVersion: row.baseVersion,
-    plan: JSON.parse(row.planJson) as PlannedChange[],
-    baseRecords: JSON.parse(row.baseRecordsJson) as ResourceRecordSet[],
-    status: row.status,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    decidedBy: row.decidedBy,
-    decidedAt: row.decidedAt,
-    reason: row.reason,
-    appliedChangeId: row.appliedChangeId,
-    rollbackOf: row.rollbackOf,
-    supersededBy: row.supersededBy,
-    changeId: row.changeId ?? proposalChangeId(row.id),
-  };
-}
-
-function toToken(row: TokenRow): ApiToken {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    createdAt: row.createdAt,
-    revokedAt: row.revokedAt,
-    lastUsedAt: row.lastUsedAt,
-  };
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    actor: row.actor,
-    action: row.action,
-    zoneId: row.zoneId,
-    subject: row.subject,
-    details: JSON.parse(row.detailsJson) as Record<string, unknown>,
-  };
-}
-
-const parseRecordSet = (json: string) => JSON.parse(json) as ResourceRecordSet;
-
-/** Sets with SOA serials masked, as JSON: for "has anything but the serial changed?". */
-function jsonWithoutSerials(sets: readonly (ResourceRecordSet | null)[]): string {
-  return JSON.stringify(sets.map((r) => r && withoutSoaSerial(r)));
-}
-
-/** A plan with both sides in stored form (the engine already normalises; this pins key order). */
-function normalizePlan(plan: readonly PlannedChange[]): PlannedChange[] {
-  return plan.map((step) => ({
-    action: step.action,
-    before: step.before && normalizeRecordSet(step.before),
-    after: step.after && normalizeRecordSet(step.after),
-  }));
-}
-
-const OPEN_STATUSES: readonly ProposalStatus[] = ['pending', 'approved'];
 
 /** A negative or missing limit means "all" (LIMIT NULL in PostgreSQL). */
 const limitOf = (limit: number | undefined): number | null =>

@@ -1,23 +1,6 @@
 import type { NewAuditEntry, UpstreamChange, UpstreamConnection } from '../repository';
+import { toUpstream, type UpstreamRow } from '../stored-rows';
 import type { PgQueries } from './pg-db';
-
-interface ConnRow {
-  zoneId: string;
-  provider: 'route53';
-  hostedZoneId: string;
-  region: string;
-  accessKeyId: string;
-  secretBox: string;
-  secretLast4: string;
-  endpoint: string | null;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: string | null;
-  checkedAt: string | null;
-  checkError: string | null;
-  driftCheckedAt: string | null;
-  driftJson: string | null;
-}
 
 const CONN_COLUMNS = `zone_id AS "zoneId", provider, hosted_zone_id AS "hostedZoneId", region,
   access_key_id AS "accessKeyId", secret_box AS "secretBox", secret_last4 AS "secretLast4",
@@ -28,11 +11,6 @@ const CONN_COLUMNS = `zone_id AS "zoneId", provider, hosted_zone_id AS "hostedZo
 const CHANGE_COLUMNS = `change_id AS "changeId", zone_id AS "zoneId",
   upstream_change_id AS "upstreamChangeId", status, submitted_at AS "submittedAt",
   insync_at AS "insyncAt", polled_at AS "polledAt", polls`;
-
-function toConn(row: ConnRow): UpstreamConnection {
-  const { driftJson, ...rest } = row;
-  return { ...rest, drift: driftJson === null ? null : (JSON.parse(driftJson) as unknown) };
-}
 
 type ConnInput = Pick<
   UpstreamConnection,
@@ -57,8 +35,8 @@ export class PgUpstreamStore {
     },
   ) {}
 
-  private row(q: PgQueries, zoneId: string, forUpdate = false): Promise<ConnRow | undefined> {
-    return q.one<ConnRow>(
+  private row(q: PgQueries, zoneId: string, forUpdate = false): Promise<UpstreamRow | undefined> {
+    return q.one<UpstreamRow>(
       `SELECT ${CONN_COLUMNS} FROM zone_upstreams WHERE zone_id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
       [zoneId],
     );
@@ -66,14 +44,14 @@ export class PgUpstreamStore {
 
   async get(zoneId: string): Promise<UpstreamConnection | null> {
     const row = await this.row(this.q, zoneId);
-    return row ? toConn(row) : null;
+    return row ? toUpstream(row) : null;
   }
 
   async list(): Promise<UpstreamConnection[]> {
-    const rows = await this.q.all<ConnRow>(
+    const rows = await this.q.all<UpstreamRow>(
       `SELECT ${CONN_COLUMNS} FROM zone_upstreams ORDER BY zone_id`,
     );
-    return rows.map(toConn);
+    return rows.map(toUpstream);
   }
 
   set(conn: ConnInput, actor: string | null): Promise<UpstreamConnection> {
@@ -119,7 +97,7 @@ export class PgUpstreamStore {
           endpoint: conn.endpoint,
         },
       });
-      return toConn((await this.row(q, conn.zoneId)) as ConnRow);
+      return toUpstream((await this.row(q, conn.zoneId)) as UpstreamRow);
     });
   }
 

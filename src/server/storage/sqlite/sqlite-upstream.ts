@@ -1,23 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { NewAuditEntry, UpstreamChange, UpstreamConnection } from '../repository';
-
-interface ConnRow {
-  zoneId: string;
-  provider: 'route53';
-  hostedZoneId: string;
-  region: string;
-  accessKeyId: string;
-  secretBox: string;
-  secretLast4: string;
-  endpoint: string | null;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: string | null;
-  checkedAt: string | null;
-  checkError: string | null;
-  driftCheckedAt: string | null;
-  driftJson: string | null;
-}
+import { toUpstream, type UpstreamRow } from '../stored-rows';
 
 const CONN_COLUMNS = `zone_id AS zoneId, provider, hosted_zone_id AS hostedZoneId, region,
   access_key_id AS accessKeyId, secret_box AS secretBox, secret_last4 AS secretLast4, endpoint,
@@ -28,11 +11,6 @@ const CONN_COLUMNS = `zone_id AS zoneId, provider, hosted_zone_id AS hostedZoneI
 const CHANGE_COLUMNS = `change_id AS changeId, zone_id AS zoneId,
   upstream_change_id AS upstreamChangeId, status, submitted_at AS submittedAt,
   insync_at AS insyncAt, polled_at AS polledAt, polls`;
-
-function toConn(row: ConnRow): UpstreamConnection {
-  const { driftJson, ...rest } = row;
-  return { ...rest, drift: driftJson === null ? null : (JSON.parse(driftJson) as unknown) };
-}
 
 /** The upstream half of the SQLite repository: connections, pushed changes, drift results. */
 export class SqliteUpstreamStore {
@@ -47,10 +25,12 @@ export class SqliteUpstreamStore {
     },
   ) {
     this.sql = {
-      get: db.prepare<[string], ConnRow>(
+      get: db.prepare<[string], UpstreamRow>(
         `SELECT ${CONN_COLUMNS} FROM zone_upstreams WHERE zone_id = ?`,
       ),
-      list: db.prepare<[], ConnRow>(`SELECT ${CONN_COLUMNS} FROM zone_upstreams ORDER BY zone_id`),
+      list: db.prepare<[], UpstreamRow>(
+        `SELECT ${CONN_COLUMNS} FROM zone_upstreams ORDER BY zone_id`,
+      ),
       upsert: db.prepare<
         [
           string,
@@ -104,11 +84,11 @@ export class SqliteUpstreamStore {
 
   get(zoneId: string): UpstreamConnection | null {
     const row = this.sql.get.get(zoneId);
-    return row ? toConn(row) : null;
+    return row ? toUpstream(row) : null;
   }
 
   list(): UpstreamConnection[] {
-    return this.sql.list.all().map(toConn);
+    return this.sql.list.all().map(toUpstream);
   }
 
   set(
@@ -160,7 +140,7 @@ export class SqliteUpstreamStore {
         endpoint: conn.endpoint,
       },
     });
-    return toConn(this.sql.get.get(conn.zoneId) as ConnRow);
+    return toUpstream(this.sql.get.get(conn.zoneId) as UpstreamRow);
   }
 
   delete(zoneId: string, actor: string | null): boolean {
