@@ -297,6 +297,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
           ...(localDns.nameservers !== undefined ? { nameservers: localDns.nameservers } : {}),
           responders: () => localDns.responders(),
           servedVersion: (zoneId) => registry.servedVersion(zoneId),
+          settle: () => registry.fresh(),
         };
   app.addHook('onClose', async () => registry?.stop());
 

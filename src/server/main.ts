@@ -161,6 +161,8 @@ async function main(): Promise<void> {
   });
   const dnsWorkers = readDnsWorkers(process.env.DNS_WORKERS);
   let dns: DnsServer | DnsWorkers | null = null;
+  // What DNS serves changed: the heartbeat reports it at once (set once the registry exists).
+  let onServed = () => {};
   if (dnsPort !== null) {
     try {
       if (dnsWorkers > 1) {
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
           databaseUrl,
           host: dnsHost,
           port: dnsPort,
+          onServed: () => onServed(),
         });
       } else {
         dns = await startDnsServer({
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
           port: dnsPort,
           index: zoneIndex,
           measurements,
+          onServed: () => onServed(),
         });
       }
     } catch (err) {
@@ -214,6 +218,7 @@ async function main(): Promise<void> {
           onError: (err) => console.error('latency-atlas: responder heartbeat', err),
         });
   await responders?.start();
+  if (responders) onServed = () => responders.served();
   const health = new HealthService(repository, { allowPrivate: allowPrivateHealthTargets });
   const secretBox = openSecretBox({
     envKey: process.env.LATENCY_ATLAS_SECRET_KEY,

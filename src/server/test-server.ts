@@ -99,6 +99,8 @@ export async function startTestServer(
     heartbeatMs?: number;
     /** With `dns`: how long a responder stays live without a heartbeat, ms (default 5000). */
     responderLiveMs?: number;
+    /** With `dns`: report what DNS serves as soon as it changes (default true; else only at heartbeats). */
+    reportOnServe?: boolean;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'latency-atlas-'));
@@ -124,8 +126,10 @@ export async function startTestServer(
       : {}),
     ...(opts.measurementNow !== undefined ? { now: opts.measurementNow } : {}),
   });
+  let onServed = () => {};
   const dns = opts.dns
     ? await startDnsServer({
+        onServed: () => onServed(),
         repository,
         geo: loadGeo(),
         host: '127.0.0.1',
@@ -143,6 +147,7 @@ export async function startTestServer(
       })
     : null;
   await responders?.start();
+  if (responders && opts.reportOnServe !== false) onServed = () => responders.served();
   const health = new HealthService(repository, {
     allowPrivate: opts.allowPrivateHealthTargets === true,
   });

@@ -26,6 +26,8 @@ export async function startDnsWorkers(opts: {
   databaseUrl: string;
   host: string;
   port: number;
+  /** After a worker reports a change in what it serves. */
+  onServed?: () => void;
   /** Worker start-up time limit, ms. */
   startTimeoutMs?: number;
 }): Promise<DnsWorkers> {
@@ -63,6 +65,7 @@ export async function startDnsWorkers(opts: {
           resolve(worker);
         } else if (message.type === 'served') {
           served.set(worker.id, new Map(message.versions));
+          opts.onServed?.();
         }
       });
       worker.on('exit', (code) => {

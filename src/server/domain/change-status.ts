@@ -4,6 +4,11 @@ import type { AppliedChangeBatch } from '../storage/repository';
 /** What change status needs to know of the DNS server: the zone version it serves. */
 export interface ServedVersions {
   servedVersion(zoneId: string): number;
+  /**
+   * Brings what `servedVersion` knows of other instances' responders up to date (a read at most
+   * ~100 ms old), for status reads that clients poll. Absent: always current.
+   */
+  settle?(): Promise<void>;
 }
 
 /**

@@ -18,6 +18,11 @@ export interface ResponderRegistryOptions {
   heartbeatMs?: number;
   /** A responder is live while its last heartbeat is younger than this, ms; default 5 s. */
   liveMs?: number;
+  /**
+   * A responder silent for this long is removed from the registry (by whichever instance sees
+   * it first), ms; default one day. Until then it is listed, not live.
+   */
+  forgetAfterMs?: number;
   /** This responder's id; default `<hostname>:<pid>:<random>`. */
   id?: string;
   onError?: (err: unknown) => void;
@@ -40,6 +45,11 @@ export class ResponderRegistry implements ServedVersions {
   private timer: NodeJS.Timeout | null = null;
   private others: Responder[] = [];
   private beating: Promise<void> | null = null;
+  private beatAgain = false;
+  private lastPrune = 0;
+  /** When `others` was last read (ms epoch), and the read under way. */
+  private othersReadAt = 0;
+  private reading: Promise<void> | null = null;
   private stopped = false;
 
   constructor(
@@ -67,6 +77,20 @@ export class ResponderRegistry implements ServedVersions {
     this.timer.unref();
   }
 
+  /**
+   * What this process's DNS serves changed: report it now rather than at the next heartbeat,
+   * so a change is INSYNC as soon as every responder serves it. Calls while a heartbeat is
+   * under way are folded into one more heartbeat after it.
+   */
+  served(): void {
+    if (this.stopped || this.timer === null) return;
+    if (this.beating !== null) {
+      this.beatAgain = true;
+      return;
+    }
+    this.beat().catch((err) => this.opts.onError?.(err));
+  }
+
   /** Stops the heartbeat and removes this responder from the registry. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -87,14 +111,51 @@ export class ResponderRegistry implements ServedVersions {
           address: this.address,
           versions: Object.fromEntries(this.dns.servedVersions()),
         });
-        const live = await this.repository.listResponders({ liveSince: this.liveSince() });
-        if (!this.stopped) this.others = live.filter((r) => r.id !== this.id);
+        await this.readOthers();
+        await this.prune();
       } finally {
         this.beating = null;
+        if (this.beatAgain && !this.stopped) {
+          this.beatAgain = false;
+          this.beat().catch((err) => this.opts.onError?.(err));
+        }
       }
     };
     this.beating = run();
     return this.beating;
+  }
+
+  private async readOthers(): Promise<void> {
+    const at = Date.now();
+    const live = await this.repository.listResponders({ liveSince: this.liveSince(at) });
+    if (this.stopped) return;
+    this.others = live.filter((r) => r.id !== this.id);
+    this.othersReadAt = at;
+  }
+
+  /**
+   * Re-reads the other responders when the last read is older than `maxAgeMs`, so a status
+   * that clients poll sees their reports within that, not only at this process's heartbeat.
+   * A failed read keeps the last view (and is reported).
+   */
+  async fresh(maxAgeMs = 100): Promise<void> {
+    if (this.stopped || Date.now() - this.othersReadAt <= maxAgeMs) return;
+    this.reading ??= this.readOthers()
+      .catch((err) => this.opts.onError?.(err))
+      .finally(() => {
+        this.reading = null;
+      });
+    await this.reading;
+  }
+
+  /** At most once a minute: forget responders silent for longer than `forgetAfterMs`. */
+  private async prune(now = Date.now()): Promise<void> {
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    const before = new Date(now - (this.opts.forgetAfterMs ?? 86_400_000)).toISOString();
+    for (const r of await this.repository.listResponders()) {
+      if (r.id !== this.id && r.lastSeen < before) await this.repository.removeResponder(r.id);
+    }
   }
 
   /** ISO: responders seen at or after it are live. */

@@ -625,6 +625,7 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
         }) => xmlReply(reply, doc('GetChangeResponse', [changeInfoXml(info)]));
         const applied = await repository.findChange(id);
         if (applied) {
+          await deps.dns?.settle?.();
           const info = changeInfoOf(applied, deps.dns ?? null);
           const up = await repository.getUpstreamChange(applied.id);
           // A mirrored zone's change is in sync once upstream Route 53 says so too.

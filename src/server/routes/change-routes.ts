@@ -26,6 +26,7 @@ export function registerChangeRoutes(
     const id = raw.startsWith('/change/') ? raw : `/change/${raw}`;
     const change = await opts.repository.findChange(id);
     if (change === null) throw new ApiHttpError(404, 'NoSuchChange', `no change with id ${raw}`);
+    await opts.dns?.settle?.();
     const info = changeInfoOf(change, opts.dns);
     const up = await opts.repository.getUpstreamChange(change.id);
     if (up === null) return { ChangeInfo: info };

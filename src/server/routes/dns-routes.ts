@@ -32,6 +32,8 @@ export interface DnsEndpoint {
   responders(): number;
   /** The lowest zone version every responder serves; -1 when unknown (not loaded yet). */
   servedVersion(zoneId: string): number;
+  /** See ServedVersions.settle: other instances' reports read fresh (≤ ~100 ms old). */
+  settle?(): Promise<void>;
 }
 
 export interface DnsRoutesOptions {
@@ -149,6 +151,7 @@ export function registerDnsRoutes(app: FastifyInstance, opts: DnsRoutesOptions):
   const { repository, dns } = opts;
 
   app.get('/api/dns', async (): Promise<DnsStatus> => {
+    await dns?.settle?.();
     const summaries = await repository.listZones();
     const zones = await Promise.all(
       summaries.map(async (s) => {

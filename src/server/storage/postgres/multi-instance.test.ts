@@ -171,6 +171,7 @@ describe('INSYNC waits for every live responder', () => {
       dns: true,
       heartbeatMs: 600_000,
       responderLiveMs: LIVE_MS,
+      reportOnServe: false,
     });
   }, 60_000);
   afterAll(async () => {
@@ -278,9 +279,17 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
   beforeAll(async () => {
     pgServer = await startPgTestServer();
     url = await pgServer.createDatabase();
-    // Polling once a minute: only the notification can make B serve a change within a second.
-    a = await startTestServer({ databaseUrl: url, dns: true, dnsRefreshMs: 60_000 });
-    b = await startTestServer({ databaseUrl: url, dns: true, dnsRefreshMs: 60_000 });
+    // Polling and heartbeats once a minute or slower: only the notification can make B serve a
+    // change within a second, and only B's report on serving can make it INSYNC that fast.
+    const quiet = {
+      databaseUrl: url,
+      dns: true,
+      dnsRefreshMs: 60_000,
+      heartbeatMs: 600_000,
+      responderLiveMs: 600_000,
+    };
+    a = await startTestServer(quiet);
+    b = await startTestServer(quiet);
   }, 60_000);
   afterAll(async () => {
     await a?.close();
@@ -328,6 +337,54 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
     ).id;
     await setIn(zone, 'www.notify.example', '192.0.2.1');
     expect(await waitFor('www.notify.example', '192.0.2.1', 1_000)).not.toBeNull();
+  });
+
+  it('is INSYNC within 1 s: each responder reports as soon as it serves the change', async () => {
+    const zone = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'report.example' }, a.adminHeaders))
+        .body as { id: string }
+    ).id;
+    const live = ResponderListSchema.parse((await call(a.base, 'GET', '/api/responders')).body)
+      .responders.filter((r) => r.live)
+      .map((r) => r.instance)
+      .sort();
+    expect(live).toEqual([a.responders?.id, b.responders?.id].sort());
+    const started = Date.now();
+    const res = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.report.example',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.9' }],
+            },
+          },
+        ],
+      },
+      a.adminHeaders,
+    );
+    expect(res.status, res.text).toBe(200);
+    const id = (res.body as { ChangeInfo: { Id: string } }).ChangeInfo.Id.replace('/change/', '');
+    let status = '';
+    while (Date.now() - started < 1_000 && status !== 'INSYNC') {
+      status = (
+        (await call(a.base, 'GET', `/api/changes/${id}`)).body as { ChangeInfo: { Status: string } }
+      ).ChangeInfo.Status;
+      if (status !== 'INSYNC') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe('INSYNC');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const version = (await a.repository.getZone(zone))?.version ?? 0;
+    const rows = await a.repository.listResponders();
+    expect(rows.find((r) => r.id === b.responders?.id)?.versions[zone]).toBeGreaterThanOrEqual(
+      version,
+    );
   });
 
   it('after its LISTEN connection is cut, B reconnects and catches up on what it missed', async () => {
