@@ -6,8 +6,10 @@
 import { benchEngine } from './engine';
 import { benchHttp } from './http';
 import { benchIngest } from './ingest';
+import { benchInstances } from './instances';
 import { benchIpLookups } from './ip';
 import { benchMeasured } from './measured';
+import { benchScale } from './scale';
 import { benchWeb } from './web';
 
 type Figure = { label: string; value: string };
@@ -17,6 +19,8 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ['measured latency (accuracy, speed)', benchMeasured],
   ['measurement ingest (SQLite)', benchIngest],
   ['control API (autocannon, loopback)', benchHttp],
+  ['several instances (PostgreSQL: apply, INSYNC, writers)', benchInstances],
+  ['scale (memory, rebuild, disk per record set)', benchScale],
   ['dashboard (built bundle, Chromium)', benchWeb],
   ['DNS serving (dnsperf vs gdnsd)', async () => (await import('./dns')).dnsSuite()],
 ];

@@ -22,8 +22,14 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
-export function createPool(connectionString: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString, types, max: 10, connectionTimeoutMillis: 10_000 });
+/** `max`: connections the pool may open (default 10). */
+export function createPool(connectionString: string, opts: { max?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client that loses its connection must not crash the process; the next query fails.
   pool.on('error', () => {});
   return pool;

@@ -116,9 +116,12 @@ const TOKEN_COLUMNS = `id, name, role, hash, created_at AS "createdAt", revoked_
  */
 export async function openPostgresRepository(
   connectionString: string,
-  opts: { now?: () => Date } = {},
+  opts: { now?: () => Date; poolSize?: number } = {},
 ): Promise<PostgresRepository> {
-  const pool = createPool(connectionString);
+  const pool = createPool(
+    connectionString,
+    opts.poolSize !== undefined ? { max: opts.poolSize } : {},
+  );
   try {
     await migratePg(pool);
   } catch (err) {

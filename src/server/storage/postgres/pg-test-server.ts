@@ -48,7 +48,13 @@ export async function findPgBin(): Promise<string | null> {
 
 let counter = 0;
 
-export async function startPgTestServer(): Promise<PgTestServer> {
+/**
+ * `maxConnections`: the server's max_connections (default 200). `fsync`: flush commits to disk
+ * (default off: tests need no durability across a machine crash; benchmarks turn it on).
+ */
+export async function startPgTestServer(
+  opts: { maxConnections?: number; fsync?: boolean } = {},
+): Promise<PgTestServer> {
   const bin = await findPgBin();
   if (bin === null) throw new Error('PostgreSQL (initdb, pg_ctl) is not installed');
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -70,7 +76,7 @@ export async function startPgTestServer(): Promise<PgTestServer> {
     '-D',
     data,
     '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync === true ? 'on' : 'off'} -c max_connections=${opts.maxConnections ?? 200}`,
     '-w',
     '-l',
     join(dir, 'log'),
