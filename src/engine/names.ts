@@ -61,12 +61,17 @@ function encodeLabel(label: string): string {
   return out;
 }
 
+/** A name in normal form with nothing to escape: lower-case plain labels, trailing dot. */
+const NORMAL_PLAIN = /^(?:[a-z0-9_-]+\.)+$/;
+
 /**
  * Route 53 listing form of a name: lower case, trailing dot, `*` and every other character
  * outside a-z 0-9 - _ written as an octal escape (`\052`). Idempotent. A name with a broken
  * escape is only lower-cased and dotted (validation reports it).
  */
 export function normalizeName(name: string): string {
+  // Already normal (the common case: names stored and compared in this form).
+  if (NORMAL_PLAIN.test(name)) return name;
   const labels = decodeNameLabels(name);
   if (labels === null) {
     const lower = name.toLowerCase();

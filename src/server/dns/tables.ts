@@ -90,13 +90,16 @@ export interface WireZone {
 const CLASS_IN = 1;
 
 function rrBytes(type: number, ttl: number, rdata: Buffer, owner?: Buffer): Buffer {
-  const head = owner ?? Buffer.from([0xc0, 0x0c]);
-  const fixed = Buffer.alloc(10);
-  fixed.writeUInt16BE(type, 0);
-  fixed.writeUInt16BE(CLASS_IN, 2);
-  fixed.writeUInt32BE(Math.max(0, Math.min(ttl, 0x7fffffff)) >>> 0, 4);
-  fixed.writeUInt16BE(rdata.length, 8);
-  return Buffer.concat([head, fixed, rdata]);
+  const head = owner?.length ?? 2;
+  const out = Buffer.allocUnsafe(head + 10 + rdata.length);
+  if (owner === undefined) out.writeUInt16BE(0xc00c, 0);
+  else owner.copy(out, 0);
+  out.writeUInt16BE(type, head);
+  out.writeUInt16BE(CLASS_IN, head + 2);
+  out.writeUInt32BE(Math.max(0, Math.min(ttl, 0x7fffffff)) >>> 0, head + 4);
+  out.writeUInt16BE(rdata.length, head + 8);
+  rdata.copy(out, head + 10);
+  return out;
 }
 
 export type HealthLookup = (r: ResourceRecordSet) => boolean;
@@ -124,7 +127,11 @@ function compileChoice(choice: Choice, b: Builder): WireAnswer {
         b.problems.push(`${choice.type} value ${JSON.stringify(value)}: ${err.message}`);
       }
     }
-    return { kind: 0, rrs: Buffer.concat(parts), count: parts.length };
+    return {
+      kind: 0,
+      rrs: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts),
+      count: parts.length,
+    };
   }
   const records = choice.options.map((o) => o.record);
   const routing = compileRouting(records, b.model !== undefined ? { model: b.model } : {});
