@@ -1,6 +1,7 @@
 /**
  * Control API throughput: testdnsanswer under autocannon (programmatic API) on loopback, against
- * the real app on a temp SQLite file with the demo data and request logging off. The server runs
+ * the real app on a temp SQLite file with the demo data and request logging off (then the
+ * testdnsanswer runs again on a throwaway PostgreSQL). The server runs
  * in a child process, so the load generator and the server each get one of the two cores, and
  * the server's own CPU time per request can be reported: that figure depends far less on what
  * else the machine is doing than req/s does. The HTTP runs repeat a few clients, so they measure
@@ -75,10 +76,25 @@ async function bareNodeFloor(): Promise<number> {
 
 export async function benchHttp(): Promise<{ label: string; value: string }[]> {
   const floor = await bareNodeFloor();
+  const figures = await benchOn('sqlite', floor);
+  // The same on a throwaway PostgreSQL (fsync off), where every uncached read is a round trip.
+  const pg = await benchOn('postgres', floor);
+  return [...figures, ...pg.filter((f) => f.label.startsWith('testdnsanswer '))];
+}
+
+async function benchOn(
+  db: 'sqlite' | 'postgres',
+  floor: number,
+): Promise<{ label: string; value: string }[]> {
   const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      ...(db === 'postgres' ? { LATENCY_ATLAS_TEST_DATABASE: 'postgres' } : {}),
+    },
   });
+  const on = db === 'postgres' ? ' [PostgreSQL]' : '';
   try {
     const { base, zone } = await nextMessage<Ready>(child, 'ready');
     if (!zone) throw new Error('demo zone missing');
@@ -124,7 +140,9 @@ export async function benchHttp(): Promise<{ label: string; value: string }[]> {
       const bad = result.errors + result.timeouts + result.non2xx;
       const perRequest = cpu / Math.max(1, result.requests.total);
       figures.push({
-        label: name.startsWith('/') ? name : `testdnsanswer ${name}... (target >= 20k req/s)`,
+        label: name.startsWith('/')
+          ? `${name}${on}`
+          : `testdnsanswer ${name}... (target >= 20k req/s)${on}`,
         value:
           `${Math.round(result.requests.average).toLocaleString('en-US')} req/s ` +
           `(${Math.round((100 * result.requests.average) / floor)}% of bare node:http), ` +
@@ -137,8 +155,8 @@ export async function benchHttp(): Promise<{ label: string; value: string }[]> {
     child.send({ type: 'misses' });
     const m = await misses;
     figures.push({
-      label: 'testdnsanswer answer, cache miss (in-process)',
-      value: `${m.microsPerAnswer.toFixed(1)} µs/answer over ${m.count.toLocaleString('en-US')} distinct client /24s (locate + SQLite + route + JSON)`,
+      label: `testdnsanswer answer, cache miss (in-process)${on}`,
+      value: `${m.microsPerAnswer.toFixed(1)} µs/answer over ${m.count.toLocaleString('en-US')} distinct client /24s (locate + ${db === 'postgres' ? 'PostgreSQL' : 'SQLite'} + route + JSON)`,
     });
     return figures;
   } finally {

@@ -29,6 +29,12 @@ export interface RepositoryHarness {
   repo: Repository;
   reopen: () => Promise<Repository>;
   cleanup: () => Promise<void>;
+  /**
+   * How far per-query reads (zone row, settings, health) may lag a commit made through another
+   * repository on the same store, ms (default 0: SQLite sees it at once; PostgreSQL's read
+   * cache keeps them up to 100 ms). A repository's own writes are read back at once on both.
+   */
+  readLagMs?: number;
 }
 
 function latencyA(name: string, setIdentifier: string, region: string, value: string, ttl = 60) {
@@ -94,6 +100,9 @@ export function describeRepositoryContract(
       repo = await harness.reopen();
       return repo;
     }
+
+    /** Waits out the engine's read lag after a write through another repository. */
+    const lag = () => new Promise((r) => setTimeout(r, (harness.readLagMs ?? 0) + 10));
 
     async function secondRepository(): Promise<Repository> {
       const other = await harness.reopen();
@@ -433,9 +442,11 @@ export function describeRepositoryContract(
         expect((await repo.getZone(zone.id))?.version).toBe(1);
         const moved = { ...OREGON, ResourceRecords: [{ Value: '192.0.2.11' }] };
         expect((await other.applyChangeBatch(zone.id, { Changes: [upsert(moved)] })).ok).toBe(true);
+        await lag();
         expect(await repo.recordSetsByName(zone.id, 'app.example.com.')).toEqual([moved]);
         expect((await repo.getZone(zone.id))?.version).toBe(2);
         expect(await other.deleteZone(zone.id, { force: true })).toBe(true);
+        await lag();
         expect(await repo.getZone(zone.id)).toBeNull();
         expect(await repo.recordSetsByName(zone.id, 'app.example.com.')).toEqual([]);
       });
@@ -790,6 +801,7 @@ export function describeRepositoryContract(
         expect((await other.applyChangeBatch(zone.id, { Changes: [create(OREGON)] })).ok).toBe(
           true,
         );
+        await lag();
         expect(await serialOf(zone.id)).toBe(2);
       });
     });

@@ -34,6 +34,7 @@ describeRepositoryContract('PostgreSQL (throwaway server)', async () => {
     repo: await openPostgresRepository(url),
     reopen: () => openPostgresRepository(url),
     cleanup: () => dropDatabase(url),
+    readLagMs: 100,
   };
 });
 
@@ -149,5 +150,35 @@ describe('PostgreSQL repository', () => {
       await pool.end();
     }
     expect(await repo.listAudit()).toHaveLength(1);
+  });
+
+  it('read cache: own writes at once; another instance within 100 ms, or at once after the version poll', async () => {
+    const url = await fresh();
+    const a1 = await open(url);
+    const a2 = await open(url);
+    const zone = await a1.createZone('example.com');
+    expect((await a2.getZone(zone.id))?.version).toBe(0); // cached on a2
+    expect(await a2.getHealth(['hc-1'])).toEqual(new Map([['hc-1', true]]));
+    expect(
+      (
+        await a1.applyChangeBatch(zone.id, {
+          Changes: [{ Action: 'CREATE', ResourceRecordSet: a(1) }],
+        })
+      ).ok,
+    ).toBe(true);
+    await a1.setHealth('hc-1', false);
+    // a1 wrote: it reads its own writes back at once.
+    expect((await a1.getZone(zone.id))?.version).toBe(1);
+    expect(await a1.getHealth(['hc-1'])).toEqual(new Map([['hc-1', false]]));
+    // a2's DNS poll reads every zone's version: a cached row it shows stale is dropped at once.
+    expect((await a2.listZoneVersions()).find((z) => z.id === zone.id)?.version).toBe(1);
+    expect((await a2.getZone(zone.id))?.version).toBe(1);
+    // Health has no such poll: it is at most 100 ms behind.
+    await new Promise((r) => setTimeout(r, 110));
+    expect(await a2.getHealth(['hc-1'])).toEqual(new Map([['hc-1', false]]));
+    // Handed-out values are copies: changing one changes nothing cached.
+    const settings = await a2.getZoneSettings(zone.id);
+    if (settings) settings.routingModel = 'measured';
+    expect((await a2.getZoneSettings(zone.id))?.routingModel).toBe('distance');
   });
 });

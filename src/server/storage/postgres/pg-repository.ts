@@ -81,6 +81,7 @@ import { createPool, type PgQueries, type PgWrite, queriesOf, transactionRunner 
 import { PgHealthStore } from './pg-health';
 import { PgMeasurementStore } from './pg-measurements';
 import { migratePg } from './pg-migrations';
+import { PgReadCache } from './pg-read-cache';
 import { PgUpstreamStore } from './pg-upstream';
 
 /** A negative or missing limit means "all" (LIMIT NULL in PostgreSQL). */
@@ -116,7 +117,7 @@ const TOKEN_COLUMNS = `id, name, role, hash, created_at AS "createdAt", revoked_
  */
 export async function openPostgresRepository(
   connectionString: string,
-  opts: { now?: () => Date; poolSize?: number } = {},
+  opts: { now?: () => Date; poolSize?: number; readCacheMs?: number } = {},
 ): Promise<PostgresRepository> {
   const pool = createPool(
     connectionString,
@@ -147,15 +148,21 @@ export class PostgresRepository implements Repository {
   private readonly tx: PgWrite;
   private readonly health: PgHealthStore;
   private readonly measurements: PgMeasurementStore;
+  private readonly cache: PgReadCache;
   private readonly upstream: PgUpstreamStore;
 
   constructor(
     private readonly pool: pg.Pool,
-    opts: { now?: () => Date } = {},
+    /** `readCacheMs`: how long per-query reads are kept (default 100; 0: not cached). */
+    opts: { now?: () => Date; readCacheMs?: number } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.cache = new PgReadCache(opts.readCacheMs ?? 100);
     this.q = queriesOf(pool);
-    this.tx = transactionRunner(pool);
+    // Every write commits through here: the read cache is cleared once it has.
+    const run = transactionRunner(pool);
+    this.tx = (<T>(fn: (q: PgQueries) => Promise<T>, o?: { lock?: string }) =>
+      run(fn, o).finally(() => this.cache.clear())) as PgWrite;
     const audit = (q: PgQueries, entry: NewAuditEntry) => this.audit(q, entry).then(() => {});
     const timestamp = () => this.timestamp();
     this.health = new PgHealthStore(this.q, {
@@ -218,7 +225,12 @@ export class PostgresRepository implements Repository {
   }
 
   async listZoneVersions(): Promise<{ id: string; version: number }[]> {
-    return this.q.all('SELECT id, version FROM zones ORDER BY id');
+    const rows = await this.q.all<{ id: string; version: number }>(
+      'SELECT id, version FROM zones ORDER BY id',
+    );
+    // The DNS poll reads this every 100 ms: a cached zone row it shows is stale goes at once.
+    for (const r of rows) this.cache.sawVersion(`zone:${r.id}`, r.version);
+    return rows;
   }
 
   async listZones(): Promise<ZoneSummary[]> {
@@ -229,8 +241,12 @@ export class PostgresRepository implements Repository {
     );
   }
 
+  /** Per-query hot path: from the read cache (shared; do not change it). */
   async getZone(zoneId: string): Promise<Zone | null> {
-    return (await this.getZoneRow(this.q, zoneId)) ?? null;
+    return this.cache.get(
+      `zone:${zoneId}`,
+      async () => (await this.getZoneRow(this.q, zoneId)) ?? null,
+    );
   }
 
   async createZone(name: string, opts: CreateZoneOptions = {}): Promise<Zone> {
@@ -606,8 +622,11 @@ export class PostgresRepository implements Repository {
     return { ...toApplied(row), plan: JSON.parse(row.planJson) as PlannedChange[] };
   }
 
+  /** Per-query hot path: from the read cache, as a copy. */
   async getHealth(healthCheckIds: string[]): Promise<Map<string, boolean>> {
-    return this.health.getHealth(healthCheckIds);
+    if (healthCheckIds.length === 0) return new Map();
+    const key = `health:${healthCheckIds.join(',')}`;
+    return new Map(await this.cache.get(key, () => this.health.getHealth(healthCheckIds)));
   }
 
   async setHealth(
@@ -694,9 +713,13 @@ export class PostgresRepository implements Repository {
     return this.health.references(healthCheckIds);
   }
 
+  /** Per-query hot path (testdnsanswer's routing model): from the read cache, as a copy. */
   async getZoneSettings(zoneId: string): Promise<ZoneSettings | null> {
-    if (!(await this.getZoneRow(this.q, zoneId))) return null;
-    return this.readSettings(this.q, zoneId);
+    const settings = await this.cache.get(`settings:${zoneId}`, async () => {
+      if (!(await this.getZoneRow(this.q, zoneId))) return null;
+      return this.readSettings(this.q, zoneId);
+    });
+    return settings === null ? null : structuredClone(settings);
   }
 
   private async readSettings(q: PgQueries, zoneId: string): Promise<ZoneSettings> {
@@ -905,7 +928,7 @@ export class PostgresRepository implements Repository {
   }
 
   async measurementsVersion(): Promise<number> {
-    return this.measurements.version();
+    return this.cache.get('measurements-version', () => this.measurements.version());
   }
 
   async measurementStats(): Promise<MeasurementStats> {
