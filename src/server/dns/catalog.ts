@@ -25,6 +25,8 @@ export class DnsCatalog {
   private models = new Map<string, ZoneModel>();
   private modelKeys = new Map<string, string>();
   private lastModelCheck = Number.NEGATIVE_INFINITY;
+  /** The index generation these tables were last compared with. */
+  private comparedGeneration = -1;
 
   constructor(
     private readonly repository: Repository,
@@ -80,13 +82,20 @@ export class DnsCatalog {
     const run = async () => {
       const changed = new Set(await this.index.sync());
       // The index is shared (TestDNSAnswer loads zones into it too), so sync() may find a
-      // version already loaded by someone else: compare with what these tables serve.
-      for (const z of this.index.zones)
-        if (this.byId.get(z.id)?.version !== z.version) changed.add(z.id);
-      for (const id of this.byId.keys()) if (this.index.get(id) === undefined) changed.add(id);
+      // version already loaded by someone else: compare with what these tables serve, unless
+      // the index has not changed since the last comparison.
+      const generation = this.index.generation;
+      if (generation !== this.comparedGeneration) {
+        for (const z of this.index.zones)
+          if (this.byId.get(z.id)?.version !== z.version) changed.add(z.id);
+        for (const id of this.byId.keys()) if (this.index.get(id) === undefined) changed.add(id);
+      }
       await this.readHealth(changed);
       await this.readModels(changed);
-      if (changed.size === 0) return;
+      if (changed.size === 0) {
+        this.comparedGeneration = generation;
+        return;
+      }
       // Zones with aliases into a changed zone answer from it: rebuild them too.
       const changedApexes = new Set<string>();
       for (const id of changed) {
@@ -124,6 +133,7 @@ export class DnsCatalog {
         this.apexes.set(wire);
         this.byId.set(id, wire);
       }
+      this.comparedGeneration = generation;
       this.onServed(this.servedVersions());
     };
     const next = this.chain.then(run, run);
@@ -131,15 +141,25 @@ export class DnsCatalog {
     return next;
   }
 
+  /** Every health check id the indexed zones name (recomputed when the index changes). */
+  private healthIds(): string[] {
+    if (this.healthIdsOf.generation !== this.index.generation) {
+      const ids = new Set<string>();
+      for (const z of this.index.zones) for (const h of z.healthCheckIds) ids.add(h);
+      this.healthIdsOf = { generation: this.index.generation, ids: [...ids] };
+    }
+    return this.healthIdsOf.ids;
+  }
+  private healthIdsOf: { generation: number; ids: string[] } = { generation: -1, ids: [] };
+
   /** Re-read every referenced health check; flip the flags of tables whose records changed. */
   private async readHealth(rebuilt: Set<string>): Promise<void> {
-    const ids = new Set<string>();
-    for (const z of this.index.zones) for (const h of z.healthCheckIds) ids.add(h);
-    if (ids.size === 0) {
+    const ids = this.healthIds();
+    if (ids.length === 0) {
       this.health = new Map();
       return;
     }
-    const next = await this.repository.getHealth([...ids]);
+    const next = await this.repository.getHealth(ids);
     let differs = next.size !== this.health.size;
     if (!differs) {
       for (const [id, ok] of next) {

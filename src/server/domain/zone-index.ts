@@ -66,6 +66,10 @@ export class ZoneIndex {
   private readonly byId = new Map<string, IndexedZone>();
   private readonly byApex = new Map<string, IndexedZone>();
   private loading = new Map<string, Promise<IndexedZone>>();
+  /** Bumped whenever a zone is put or removed: readers can tell "nothing changed" cheaply. */
+  private gen = 0;
+  /** The version list the last complete sync() worked from. */
+  private lastListed: readonly { id: string; version: number }[] | null = null;
 
   constructor(private readonly repository: Repository) {}
 
@@ -107,7 +111,13 @@ export class ZoneIndex {
     return pending;
   }
 
+  /** Changes whenever the index holds another set of zones or versions. */
+  get generation(): number {
+    return this.gen;
+  }
+
   put(zone: IndexedZone): void {
+    this.gen++;
     const old = this.byId.get(zone.id);
     if (old !== undefined && this.byApex.get(old.apex) === old) this.byApex.delete(old.apex);
     this.byId.set(zone.id, zone);
@@ -117,6 +127,7 @@ export class ZoneIndex {
   remove(zoneId: string): void {
     const old = this.byId.get(zoneId);
     if (old === undefined) return;
+    this.gen++;
     this.byId.delete(zoneId);
     if (this.byApex.get(old.apex) === old) this.byApex.delete(old.apex);
   }
@@ -127,8 +138,10 @@ export class ZoneIndex {
    */
   async sync(): Promise<string[]> {
     const changed: string[] = [];
-    // Ids and versions only: this runs every 100 ms for the DNS server.
+    // Ids and versions only: this runs every 100 ms for the DNS server. A repository that hands
+    // back the very same list has seen no commit since: nothing to compare.
     const listed = await this.repository.listZoneVersions();
+    if (listed === this.lastListed) return changed;
     const seen = new Set<string>();
     for (const summary of listed) {
       seen.add(summary.id);
@@ -146,6 +159,7 @@ export class ZoneIndex {
         changed.push(id);
       }
     }
+    this.lastListed = listed;
     return changed;
   }
 

@@ -502,8 +502,12 @@ export class InvalidHealthCheckError extends Error {
 
 export interface Repository {
   listZones(): Promise<ZoneSummary[]>;
-  /** Every zone's id and version: one cheap read, for loops that look for changed zones. */
-  listZoneVersions(): Promise<{ id: string; version: number }[]>;
+  /**
+   * Every zone's id and version: one cheap read, for loops that look for changed zones. While
+   * nothing was committed an engine may hand back the very same (frozen) list, which callers
+   * can take as "unchanged".
+   */
+  listZoneVersions(): Promise<readonly { id: string; version: number }[]>;
   getZone(zoneId: string): Promise<Zone | null>;
   /**
    * Name is normalised (lower case, no trailing dot). The zone starts, in the same transaction,

@@ -181,4 +181,45 @@ describe('PostgreSQL repository', () => {
     if (settings) settings.routingModel = 'measured';
     expect((await a2.getZoneSettings(zone.id))?.routingModel).toBe('distance');
   });
+
+  it('zone versions: the same list while LISTEN vouches for it; fresh after a notification or without LISTEN', async () => {
+    const url = await fresh();
+    const a1 = await open(url);
+    const a2 = await open(url);
+    const zone = await a1.createZone('example.com');
+    const notified: (string | null)[] = [];
+    const unwatch = await a2.watchZones?.((id) => notified.push(id));
+    try {
+      const first = await a2.listZoneVersions();
+      expect(await a2.listZoneVersions()).toBe(first); // idle: no query at all
+      expect(first.find((z) => z.id === zone.id)?.version).toBe(0);
+      const ok = await a1.applyChangeBatch(zone.id, {
+        Changes: [{ Action: 'CREATE', ResourceRecordSet: a(1) }],
+      });
+      expect(ok.ok).toBe(true);
+      for (let i = 0; i < 100 && !notified.includes(zone.id); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(notified).toContain(zone.id);
+      const after = await a2.listZoneVersions();
+      expect(after).not.toBe(first);
+      expect(after.find((z) => z.id === zone.id)?.version).toBe(1);
+
+      // LISTEN cut: nothing vouches for the list, so every call reads storage.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN latency_atlas_zones' AND pid <> pg_backend_pid()",
+        );
+      } finally {
+        await admin.end();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      const z2 = await a1.createZone('example.org');
+      expect((await a2.listZoneVersions()).map((z) => z.id)).toContain(z2.id);
+    } finally {
+      await unwatch?.();
+    }
+  });
 });

@@ -149,6 +149,10 @@ export class PostgresRepository implements Repository {
   private readonly health: PgHealthStore;
   private readonly measurements: PgMeasurementStore;
   private readonly cache: PgReadCache;
+  /** Connected LISTEN connections of watchZones(), and the version list they vouch for. */
+  private listening = 0;
+  private zoneVersions: readonly { id: string; version: number }[] | null = null;
+  private zoneEpoch = 0;
   private readonly upstream: PgUpstreamStore;
 
   constructor(
@@ -162,7 +166,10 @@ export class PostgresRepository implements Repository {
     // Every write commits through here: the read cache is cleared once it has.
     const run = transactionRunner(pool);
     this.tx = (<T>(fn: (q: PgQueries) => Promise<T>, o?: { lock?: string }) =>
-      run(fn, o).finally(() => this.cache.clear())) as PgWrite;
+      run(fn, o).finally(() => {
+        this.cache.clear();
+        this.zonesChanged();
+      })) as PgWrite;
     const audit = (q: PgQueries, entry: NewAuditEntry) => this.audit(q, entry).then(() => {});
     const timestamp = () => this.timestamp();
     this.health = new PgHealthStore(this.q, {
@@ -224,13 +231,32 @@ export class PostgresRepository implements Repository {
     );
   }
 
-  async listZoneVersions(): Promise<{ id: string; version: number }[]> {
+  /**
+   * While a LISTEN connection of watchZones() is up, the list read last is handed back as it is
+   * until a notification (or a write through this repository) says a zone changed: the DNS
+   * poll then costs nothing with many zones. A notification that arrives while the list is
+   * being read keeps that list out of the cache.
+   */
+  async listZoneVersions(): Promise<readonly { id: string; version: number }[]> {
+    if (this.listening > 0 && this.zoneVersions !== null) return this.zoneVersions;
+    const epoch = this.zoneEpoch;
     const rows = await this.q.all<{ id: string; version: number }>(
       'SELECT id, version FROM zones ORDER BY id',
     );
     // The DNS poll reads this every 100 ms: a cached zone row it shows is stale goes at once.
-    for (const r of rows) this.cache.sawVersion(`zone:${r.id}`, r.version);
-    return rows;
+    for (const r of rows) {
+      this.cache.sawVersion(`zone:${r.id}`, r.version);
+      Object.freeze(r);
+    }
+    const list = Object.freeze(rows);
+    if (this.listening > 0 && epoch === this.zoneEpoch) this.zoneVersions = list;
+    return list;
+  }
+
+  /** A zone may have changed: the cached version list is no longer trusted. */
+  private zonesChanged(): void {
+    this.zoneEpoch++;
+    this.zoneVersions = null;
   }
 
   async listZones(): Promise<ZoneSummary[]> {
@@ -1494,11 +1520,15 @@ export class PostgresRepository implements Repository {
       const options = this.pool.options as pg.ClientConfig;
       const c = new pg.Client(options);
       c.on('notification', (n) => {
-        if (n.channel === 'latency_atlas_zones') onChange(n.payload ?? null);
+        if (n.channel !== 'latency_atlas_zones') return;
+        this.zonesChanged();
+        onChange(n.payload ?? null);
       });
       const lost = () => {
         if (stopped || client !== c) return;
         client = null;
+        this.listening--;
+        this.zonesChanged();
         c.end().catch(() => {});
         // Reconnect with back-off; notifications sent meanwhile are lost, so catch up after.
         setTimeout(() => void reconnect(), delay).unref();
@@ -1506,9 +1536,17 @@ export class PostgresRepository implements Repository {
       };
       c.on('error', lost);
       c.on('end', lost);
-      await c.connect();
-      await c.query('LISTEN latency_atlas_zones');
+      try {
+        await c.connect();
+        await c.query('LISTEN latency_atlas_zones');
+      } catch (err) {
+        await c.end().catch(() => {});
+        throw err;
+      }
       client = c;
+      this.listening++;
+      // What was read before this connection listened is not vouched for.
+      this.zonesChanged();
       delay = 250;
     };
     const reconnect = async () => {
@@ -1526,6 +1564,10 @@ export class PostgresRepository implements Repository {
       stopped = true;
       const c = client;
       client = null;
+      if (c !== null) {
+        this.listening--;
+        this.zonesChanged();
+      }
       await c?.end().catch(() => {});
     };
   }

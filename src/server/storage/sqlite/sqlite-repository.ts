@@ -131,6 +131,8 @@ export class SqliteRepository implements Repository {
    */
   private readonly zoneCache = new Map<string, Zone | null>();
   private readonly nameCache = new Map<string, readonly ResourceRecordSet[]>();
+  /** The last zone version list, while nothing was committed (the DNS poll's idle read). */
+  private zoneVersions: readonly { id: string; version: number }[] | null = null;
   private readonly localCommits: { count: number };
   private seenLocalCommits = 0;
   private seenDataVersion = -1;
@@ -177,6 +179,7 @@ export class SqliteRepository implements Repository {
   private clearCache(): void {
     this.zoneCache.clear();
     this.nameCache.clear();
+    this.zoneVersions = null;
   }
 
   /** After any write of ours: our cache and every same-file repository's cache are stale. */
@@ -222,8 +225,14 @@ export class SqliteRepository implements Repository {
     return { ...entry, id, at, details: JSON.parse(detailsJson) as Record<string, unknown> };
   }
 
-  async listZoneVersions(): Promise<{ id: string; version: number }[]> {
-    return this.sql.zoneVersions.all();
+  async listZoneVersions(): Promise<readonly { id: string; version: number }[]> {
+    this.freshCache();
+    if (this.zoneVersions === null) {
+      const rows = this.sql.zoneVersions.all() as { id: string; version: number }[];
+      for (const r of rows) Object.freeze(r);
+      this.zoneVersions = Object.freeze(rows);
+    }
+    return this.zoneVersions;
   }
 
   async listZones(): Promise<ZoneSummary[]> {
