@@ -2,12 +2,15 @@ import './dns.css';
 import { useEffect, useId, useRef, useState } from 'react';
 import { CopyCommand } from '../../../components/copy-command';
 import { useDnsStatus, useRefreshOnZoneVersion } from '../api/get-dns-status';
+import { useResponders } from '../api/get-responders';
 import {
   endpointAddress,
   soaDigCommand,
   type ZoneDnsState,
   zoneDnsState,
 } from '../lib/dns-endpoint';
+import { hasSeveralInstances } from '../lib/instances';
+import { DnsInstances } from './dns-instances';
 
 export interface DnsEndpointIndicatorProps {
   zoneId: string | null;
@@ -42,7 +45,22 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
-  useRefreshOnZoneVersion(zoneId, status.data?.zones.find((z) => z.id === zoneId)?.version);
+  const zoneStatus = status.data?.zones.find((z) => z.id === zoneId);
+  useRefreshOnZoneVersion(zoneId, zoneStatus?.version);
+  // Every instance's responder on the database: asked once, polled while the list is on
+  // screen or the zone syncs (INSYNC waits for every live one).
+  const responders = useResponders(
+    zoneId,
+    { open, syncing: zoneStatus !== undefined && !zoneStatus.inSync },
+    status.data?.enabled === true,
+  );
+  const refetchResponders = responders.refetch;
+  const respondersFetchedAt = responders.dataUpdatedAt;
+  // Opening the popover shows the list as it is now, not as it was at the last poll.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on opening
+  useEffect(() => {
+    if (open && Date.now() - respondersFetchedAt > 1_000) void refetchResponders();
+  }, [open]);
 
   // Close on Escape and on a click elsewhere (a disclosure, not a modal).
   useEffect(() => {
@@ -85,6 +103,9 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
   const label = state.kind === 'off' || !address ? 'DNS off' : `DNS ${address} · ${text}`;
   const dig = zoneName ? soaDigCommand(data, zoneName, window.location.hostname) : null;
   const zone = state.kind === 'in-sync' || state.kind === 'syncing' ? state.zone : null;
+  const instances = hasSeveralInstances(responders.data?.responders)
+    ? (responders.data?.responders ?? [])
+    : null;
 
   return (
     <div className="dns-indicator-wrap" ref={root}>
@@ -119,7 +140,10 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
                 </div>
                 <div>
                   <dt>Responders</dt>
-                  <dd>{data.responders}</dd>
+                  <dd>
+                    {data.responders}
+                    {instances && ' in this instance'}
+                  </dd>
                 </div>
                 {zone && (
                   <>
@@ -134,8 +158,8 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
                       <dt>State</dt>
                       <dd>
                         {zone.inSync
-                          ? 'In sync: every responder answers from the latest change.'
-                          : 'Syncing: some responder still answers from an older version.'}
+                          ? `In sync: every ${instances ? 'live instance' : 'responder'} answers from the latest change.`
+                          : `Syncing: some ${instances ? 'live instance' : 'responder'} still answers from an older version.`}
                       </dd>
                     </div>
                   </>
@@ -153,6 +177,14 @@ export function DnsEndpointIndicator({ zoneId, zoneName }: DnsEndpointIndicatorP
                   </div>
                 ) : null}
               </dl>
+              {instances && (
+                <DnsInstances
+                  responders={instances}
+                  fetchedAt={responders.dataUpdatedAt}
+                  zoneId={zoneId}
+                  storedVersion={zoneStatus?.version}
+                />
+              )}
               {dig && (
                 <>
                   <p className="dns-popover-hint">Ask it for the zone’s SOA:</p>
