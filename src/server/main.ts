@@ -229,6 +229,8 @@ async function main(): Promise<void> {
   });
   const checker = new HealthChecker({
     health,
+    // One checker among every instance's: its verdicts are combined with theirs.
+    ...(responders ? { checkerId: responders.id } : {}),
     ...(healthIntervalMs !== undefined ? { intervalMs: healthIntervalMs } : {}),
     onError: (err) => console.error('latency-atlas: health checker', err),
   });

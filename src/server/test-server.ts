@@ -9,7 +9,7 @@ import { ensureAdminTokens } from './auth/bootstrap-tokens';
 import { generateTokenSecret, hashTokenSecret } from './auth/token-secret';
 import { type DnsServer, startDnsServer } from './dns/dns-server';
 import type { BeaconLimits } from './domain/beacon';
-import { HealthChecker } from './domain/health-checker';
+import { type AddressLookup, HealthChecker } from './domain/health-checker';
 import { HealthService } from './domain/health-checks';
 import type { ProbeTimeouts } from './domain/health-probe';
 import { createMeasurementService, type MeasurementService } from './domain/measurements';
@@ -74,6 +74,8 @@ export async function startTestServer(
     dnsRefreshMs?: number;
     /** Run the health checker (default off: checks exist but are not probed). */
     healthChecker?: boolean;
+    /** The checker's name → addresses lookup (default node:dns). */
+    healthLookup?: AddressLookup;
     /** Health checks may target loopback and private addresses (default: refused). */
     allowPrivateHealthTargets?: boolean;
     /** Every check's interval, ms (LATENCY_ATLAS_HEALTH_INTERVAL_MS), for the checker. */
@@ -173,8 +175,11 @@ export async function startTestServer(
   const checker = opts.healthChecker
     ? new HealthChecker({
         health,
+        // Several test servers share a process: each is a checker of its own.
+        checkerId: responders?.id ?? `test:${process.pid}:${Math.random().toString(36).slice(2)}`,
         ...(opts.healthIntervalMs !== undefined ? { intervalMs: opts.healthIntervalMs } : {}),
         ...(opts.healthTimeouts !== undefined ? { timeouts: opts.healthTimeouts } : {}),
+        ...(opts.healthLookup !== undefined ? { lookup: opts.healthLookup } : {}),
       })
     : null;
   await checker?.start();

@@ -453,6 +453,20 @@ export const HealthCheckStatusResponseSchema = z
     Source: HealthSourceSchema,
     Override: HealthOverrideSchema.optional(),
     CheckerStatus: HealthStatusValueSchema.optional(),
+    /**
+     * Each checker's (instance's) latest verdict, newest first; with several instances the
+     * check is healthy when more than 18 % of the live ones say so (Route 53's rule).
+     */
+    Checkers: z
+      .array(
+        z.object({
+          Checker: z.string(),
+          /** null: fewer probes than FailureThreshold so far. */
+          Healthy: z.boolean().nullable(),
+          At: z.string(),
+        }),
+      )
+      .optional(),
     /** Newest first, at most 20. */
     LastObservations: z.array(HealthObservationSchema),
   })

@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { nextCheckerVerdict } from '../../engine/health-status';
 import type { StoredHealthCheck } from '../storage/repository';
 import type { HealthService } from './health-checks';
@@ -42,6 +43,12 @@ export interface HealthCheckerOptions {
   random?: () => number;
   /** Name → addresses for FullyQualifiedDomainName targets (default node:dns lookup). */
   lookup?: AddressLookup;
+  /**
+   * This checker's id among every instance's checkers on the database (default
+   * `<hostname>:<pid>`). A checker's verdict counts while its latest probe is younger than three
+   * of the check's intervals plus 5 s.
+   */
+  checkerId?: string;
   /** How often configs are re-read from storage (changes by other processes), ms; default 5 s. */
   resyncMs?: number;
   onError?: (err: unknown) => void;
@@ -72,6 +79,7 @@ export class HealthChecker {
   private readonly random: () => number;
   private readonly lookup: AddressLookup;
   private readonly concurrency: number;
+  readonly checkerId: string;
   private abort = new AbortController();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -86,6 +94,7 @@ export class HealthChecker {
     this.random = options.random ?? Math.random;
     this.lookup = options.lookup ?? defaultLookup;
     this.concurrency = Math.max(1, options.concurrency ?? 16);
+    this.checkerId = options.checkerId ?? `${hostname()}:${process.pid}`;
   }
 
   /** Loads the checks and starts probing; config writes through the service re-sync at once. */
@@ -232,15 +241,20 @@ export class HealthChecker {
     );
     entry.verdict = next.verdict;
     entry.disagreeing = next.disagreeing;
+    const now = this.clock.now();
     await this.options.health.recordObservation(
       check.id,
       {
-        at: this.clock.now().toISOString(),
+        at: now.toISOString(),
         healthy: result.healthy,
         latencyMs: result.latencyMs,
         reason: result.reason,
       },
       next.verdict,
+      {
+        checkerId: this.checkerId,
+        liveSince: new Date(now.getTime() - 3 * this.intervalOf(check) - 5_000).toISOString(),
+      },
     );
   }
 

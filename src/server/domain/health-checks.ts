@@ -14,6 +14,7 @@ import {
   withHealthCheckDefaults,
 } from '../../shared/health';
 import {
+  type CheckerVerdictOptions,
   HealthCheckNotFoundError,
   type HealthObservationRecord,
   type HealthState,
@@ -258,25 +259,40 @@ export class HealthService {
     return result.cleared;
   }
 
-  /** The checker's report: one probe and its verdict after FailureThreshold. */
+  /**
+   * A checker's report: one probe and its verdict after FailureThreshold. With several
+   * checkers (instances), the check's verdict is combined from the live ones' (see
+   * Repository.recordHealthObservation).
+   */
   async recordObservation(
     id: string,
     observation: HealthObservationRecord,
     checker: boolean | null,
+    opts: CheckerVerdictOptions = {},
   ): Promise<void> {
-    this.emit(await this.repository.recordHealthObservation(id, observation, checker));
+    this.emit(await this.repository.recordHealthObservation(id, observation, checker, opts));
   }
 
   async status(id: string): Promise<HealthCheckStatusResponse> {
-    const [state, check, observations] = await Promise.all([
+    const [state, check, observations, verdicts] = await Promise.all([
       this.repository.getHealthStates([id]).then((m) => m.get(id) as HealthState),
       this.repository.getHealthCheck(id),
       this.repository.listHealthObservations(id, STATUS_OBSERVATIONS),
+      this.repository.listCheckerVerdicts(id),
     ]);
     const { LastObservation: _, ...rest } = summary(state, check?.config ?? null);
     return {
       Id: id,
       ...rest,
+      ...(verdicts.length > 0
+        ? {
+            Checkers: verdicts.map((v) => ({
+              Checker: v.checkerId,
+              Healthy: v.healthy,
+              At: v.at,
+            })),
+          }
+        : {}),
       LastObservations: observations.map((o) => ({
         At: o.at,
         Healthy: o.healthy,

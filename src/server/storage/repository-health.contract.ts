@@ -309,5 +309,40 @@ export function describeHealthStorageContract(
       });
       expect((await repo.getHealthCheck(check.id))?.config).toEqual(HTTP);
     });
+
+    it('several checkers: healthy while more than 18 % of the live ones say so', async () => {
+      const { check } = await repo.createHealthCheck({ name: 'eu', config: HTTP });
+      const status = async () => (await repo.getHealth([check.id])).get(check.id);
+      const report = (checkerId: string, healthy: boolean | null, s: number, since = at(0)) =>
+        repo.recordHealthObservation(check.id, probe(healthy === true, s), healthy, {
+          checkerId,
+          liveSince: since,
+        });
+      // One checker's broken path does not take the endpoint out: 1 of 2 healthy is 50 %.
+      await report('a', true, 1);
+      await report('b', false, 2);
+      expect(await status()).toBe(true);
+      // Both say unhealthy: unhealthy, one transition.
+      const down = await report('a', false, 3);
+      expect(down.transitions).toMatchObject([{ from: true, to: false }]);
+      expect(await status()).toBe(false);
+      // Six checkers: 1 healthy of 6 (16.7 %) stays unhealthy; 2 of 6 (33 %) is healthy.
+      for (const c of ['c', 'd', 'e', 'f']) await report(c, false, 4);
+      await report('a', true, 5);
+      expect(await status()).toBe(false);
+      await report('b', true, 6);
+      expect(await status()).toBe(true);
+      // A checker that has not decided yet does not count.
+      await report('g', null, 7);
+      expect(await status()).toBe(true);
+      // Checkers not heard from since `liveSince` drop out (and are forgotten): only c–g are
+      // left, none healthy.
+      await report('c', false, 20, at(10));
+      expect(await status()).toBe(false);
+      expect((await repo.listCheckerVerdicts(check.id)).map((v) => v.checkerId)).toEqual(['c']);
+      // Deleting the check forgets its checkers.
+      await repo.deleteHealthCheck(check.id);
+      expect(await repo.listCheckerVerdicts(check.id)).toEqual([]);
+    });
   });
 }

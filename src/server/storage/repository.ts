@@ -606,12 +606,21 @@ export interface Repository {
    * after it (`checker`: the verdict after FailureThreshold, before Inverted), recomputing the
    * effective status of the check and of CALCULATED checks over it. Ignored (no transitions)
    * for an id that is no longer a configured check.
+   *
+   * Several checkers (one per instance) may probe one check: each verdict is kept under
+   * `opts.checkerId` (default `local`), and the check's checker verdict is Route 53's rule over
+   * the checkers heard from at or after `opts.liveSince` (ISO; default all): healthy when more
+   * than 18 % of those with a verdict say healthy (HEALTHY_CHECKER_SHARE), null when none has
+   * one. Verdicts older than `liveSince` are dropped.
    */
   recordHealthObservation(
     healthCheckId: string,
     observation: HealthObservationRecord,
     checker: boolean | null,
+    opts?: CheckerVerdictOptions,
   ): Promise<HealthWriteResult>;
+  /** Each checker's latest verdict on a check, newest first. */
+  listCheckerVerdicts(healthCheckId: string): Promise<CheckerVerdict[]>;
   /** Newest first. */
   listHealthObservations(healthCheckId: string, limit?: number): Promise<HealthObservationRecord[]>;
   /**
@@ -847,6 +856,38 @@ export interface Repository {
   watchZones?(onChange: (zoneId: string | null) => void): Promise<() => Promise<void>>;
 
   close(): Promise<void>;
+}
+
+/** Which checker reports, and which checkers still count (see recordHealthObservation). */
+export interface CheckerVerdictOptions {
+  checkerId?: string;
+  liveSince?: string;
+}
+
+/** One checker's latest verdict on a check (null: not decided yet). */
+export interface CheckerVerdict {
+  checkerId: string;
+  healthy: boolean | null;
+  /** ISO: its latest probe. */
+  at: string;
+}
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18 % of its health checkers report it
+ * healthy: one checker's broken path to an endpoint does not take it out of DNS.
+ */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+
+/** The checkers' combined verdict: null when none has one. */
+export function combinedCheckerVerdict(verdicts: readonly (boolean | null)[]): boolean | null {
+  let decided = 0;
+  let healthy = 0;
+  for (const v of verdicts) {
+    if (v === null) continue;
+    decided++;
+    if (v) healthy++;
+  }
+  return decided === 0 ? null : healthy / decided > HEALTHY_CHECKER_SHARE;
 }
 
 /** What a DNS responder reports each heartbeat. */

@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponderListSchema } from '../../../shared/dns';
+import { HealthCheckStatusResponseSchema } from '../../../shared/health';
 import { TestDnsAnswerResponseSchema } from '../../../shared/routing';
 import { buildQuery, exchangeUdp, parse } from '../../dns/dns-test-kit';
 import { call, startTestServer, type TestServer } from '../../test-server';
@@ -408,4 +411,163 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
       await admin.end();
     }
   });
+});
+
+/**
+ * Every instance runs a health checker. Their verdicts are combined as Route 53 combines its
+ * checkers': one instance's broken path to an endpoint does not take it out of DNS; the
+ * endpoint failing for all of them does, on both instances' DNS. A's checker reaches the origin
+ * (the name resolves to 127.0.0.1 for it); B's gets a refused connection (127.0.0.2).
+ */
+describe('health checkers on two instances', () => {
+  let pgServer: PgTestServer;
+  let a: TestServer;
+  let b: TestServer;
+  let failing = false;
+  let zone = '';
+  let checkId = '';
+  const origin = http.createServer((_req, res) => {
+    res.writeHead(failing ? 503 : 200);
+    res.end('ok');
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const port = (origin.address() as AddressInfo).port;
+    pgServer = await startPgTestServer();
+    const url = await pgServer.createDatabase();
+    const common = {
+      databaseUrl: url,
+      dns: true,
+      healthChecker: true,
+      allowPrivateHealthTargets: true,
+      healthIntervalMs: 100,
+    };
+    a = await startTestServer({
+      ...common,
+      healthLookup: async () => [{ address: '127.0.0.1', family: 4 }],
+    });
+    b = await startTestServer({
+      ...common,
+      healthLookup: async () => [{ address: '127.0.0.2', family: 4 }],
+    });
+    zone = (
+      (await call(a.base, 'POST', '/api/zones', { name: 'checked.example' }, a.adminHeaders))
+        .body as { id: string }
+    ).id;
+    const created = await call(
+      a.base,
+      'POST',
+      '/api/health-checks',
+      {
+        Name: 'london origin',
+        HealthCheckConfig: {
+          Type: 'HTTP',
+          FullyQualifiedDomainName: 'origin.checked.example',
+          Port: port,
+          FailureThreshold: 2,
+        },
+      },
+      a.adminHeaders,
+    );
+    expect(created.status, created.text).toBe(201);
+    checkId = (created.body as { HealthCheck: { Id: string } }).HealthCheck.Id;
+    const res = await call(
+      a.base,
+      'POST',
+      `/api/zones/${zone}/rrsets`,
+      {
+        Changes: [
+          ['london', 'eu-west-2', '192.0.2.1', checkId],
+          ['ireland', 'eu-west-1', '192.0.2.2', undefined],
+        ].map(([id, region, value, hc]) => ({
+          Action: 'CREATE',
+          ResourceRecordSet: {
+            Name: 'www.checked.example',
+            Type: 'A',
+            SetIdentifier: id,
+            Region: region,
+            TTL: 60,
+            ResourceRecords: [{ Value: value }],
+            ...(hc ? { HealthCheckId: hc } : {}),
+          },
+        })),
+      },
+      a.adminHeaders,
+    );
+    expect(res.status, res.text).toBe(200);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await pgServer?.stop();
+    await new Promise<void>((resolve) => origin.close(() => resolve()));
+  });
+
+  const statusOn = async (s: TestServer) =>
+    HealthCheckStatusResponseSchema.parse(
+      (await call(s.base, 'GET', `/api/health-checks/${checkId}/status`)).body,
+    );
+  const dnsOf = async (s: TestServer) =>
+    parse(
+      await exchangeUdp(
+        s.dns?.port ?? 0,
+        buildQuery('www.checked.example', {
+          subnet: { family: 1, source: 24, address: '81.2.69.0' },
+        }),
+      ),
+    ).answers[0]?.data;
+
+  it('one instance failing to reach the endpoint keeps it in; all failing takes it out everywhere', async () => {
+    // Both checkers report: A healthy, B unhealthy (connection refused). 1 of 2 > 18 %: healthy.
+    // B's checker learns of the check made through A at its next config re-read (5 s).
+    const split = await until(
+      () => statusOn(b),
+      (st) =>
+        (st.Checkers ?? []).some((c) => c.Healthy === true) &&
+        (st.Checkers ?? []).some((c) => c.Healthy === false),
+      12_000,
+    );
+    expect(Object.fromEntries((split.Checkers ?? []).map((c) => [c.Checker, c.Healthy]))).toEqual({
+      [a.responders?.id ?? 'a']: true,
+      [b.responders?.id ?? 'b']: false,
+    });
+    expect(split.Status).toBe('Healthy');
+    expect(await dnsOf(a)).toBe('192.0.2.1');
+    expect(await dnsOf(b)).toBe('192.0.2.1');
+
+    // The endpoint fails for both: unhealthy, and both instances' DNS answer the fallback.
+    failing = true;
+    const down = await until(
+      () => statusOn(a),
+      (st) => st.Status === 'Unhealthy',
+      5_000,
+    );
+    expect(down.Status).toBe('Unhealthy');
+    expect(
+      await until(
+        () => dnsOf(a),
+        (v) => v === '192.0.2.2',
+        3_000,
+      ),
+    ).toBe('192.0.2.2');
+    expect(
+      await until(
+        () => dnsOf(b),
+        (v) => v === '192.0.2.2',
+        3_000,
+      ),
+    ).toBe('192.0.2.2');
+
+    // Back for A's checker only: healthy again.
+    failing = false;
+    expect(
+      (
+        await until(
+          () => statusOn(b),
+          (st) => st.Status === 'Healthy',
+          5_000,
+        )
+      ).Status,
+    ).toBe('Healthy');
+  }, 30_000);
 });

@@ -3,6 +3,9 @@ import type { HealthCheckConfig, HealthCheckReference, HealthSource } from '../.
 import { newHealthCheckId } from '../ids';
 import {
   type ActorOptions,
+  type CheckerVerdict,
+  type CheckerVerdictOptions,
+  combinedCheckerVerdict,
   HEALTH_OBSERVATIONS_KEPT,
   HEALTH_TRANSITIONS_KEPT,
   HealthCheckInUseError,
@@ -399,6 +402,7 @@ export class PgHealthStore {
       const at = this.tx.timestamp();
       await q.run('DELETE FROM health_checks WHERE id = $1', [id]);
       await q.run('DELETE FROM health_observations WHERE check_id = $1', [id]);
+      await q.run('DELETE FROM health_verdicts WHERE check_id = $1', [id]);
       const by = opts.actor ?? null;
       await this.tx.audit(q, {
         actor: by,
@@ -417,10 +421,27 @@ export class PgHealthStore {
   recordObservation(
     id: string,
     observation: HealthObservationRecord,
-    checker: boolean | null,
+    own: boolean | null,
+    opts: CheckerVerdictOptions = {},
   ): Promise<HealthWriteResult> {
     return this.tx.write(async (q) => {
       if (!(await this.checkRow(q, id))) return { transitions: [] };
+      const since = opts.liveSince ?? '';
+      await q.run(
+        `INSERT INTO health_verdicts (check_id, checker_id, healthy, at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (check_id, checker_id) DO UPDATE SET healthy = excluded.healthy, at = excluded.at`,
+        [id, opts.checkerId ?? 'local', own === null ? null : own ? 1 : 0, observation.at],
+      );
+      if (since !== '') {
+        await q.run('DELETE FROM health_verdicts WHERE check_id = $1 AND at < $2', [id, since]);
+      }
+      const live = await q.all<{ healthy: number | null }>(
+        'SELECT healthy FROM health_verdicts WHERE check_id = $1 AND at >= $2',
+        [id, since],
+      );
+      const checker = combinedCheckerVerdict(
+        live.map((r) => (r.healthy === null ? null : r.healthy === 1)),
+      );
       await q.run(
         `INSERT INTO health_observations (check_id, at, healthy, latency_ms, reason)
          VALUES ($1, $2, $3, $4, $5)`,
@@ -452,6 +473,19 @@ export class PgHealthStore {
         ),
       };
     });
+  }
+
+  async verdicts(id: string): Promise<CheckerVerdict[]> {
+    const rows = await this.q.all<{ checkerId: string; healthy: number | null; at: string }>(
+      `SELECT checker_id AS "checkerId", healthy, at FROM health_verdicts WHERE check_id = $1
+        ORDER BY at DESC, checker_id COLLATE "C"`,
+      [id],
+    );
+    return rows.map((r) => ({
+      checkerId: r.checkerId,
+      healthy: r.healthy === null ? null : r.healthy === 1,
+      at: r.at,
+    }));
   }
 
   async observations(id: string, limit: number): Promise<HealthObservationRecord[]> {

@@ -354,6 +354,21 @@ export const PG_MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION latency_atlas_notify_zone();
     `,
   },
+  {
+    version: 10,
+    name: 'health verdicts per checker (several instances probing one check)',
+    sql: `
+      -- Each checker's (instance's) latest verdict on a check; the check's checker verdict is
+      -- combined from the live ones (more than 18 % healthy: healthy, as Route 53 does).
+      CREATE TABLE health_verdicts (
+        check_id   TEXT NOT NULL,
+        checker_id TEXT NOT NULL,
+        healthy    INTEGER CHECK (healthy IN (0, 1)),
+        at         TEXT NOT NULL,
+        PRIMARY KEY (check_id, checker_id)
+      );
+    `,
+  },
 ];
 
 /** Key of the transaction-level advisory lock that serialises migrations across processes. */

@@ -24,6 +24,8 @@ import {
   ApprovalRequiredError,
   type AuditEntry,
   type AwsAccessKey,
+  type CheckerVerdict,
+  type CheckerVerdictOptions,
   type CreateZoneOptions,
   DEFAULT_ZONE_SETTINGS,
   type HealthObservationRecord,
@@ -716,8 +718,13 @@ export class PostgresRepository implements Repository {
     healthCheckId: string,
     observation: HealthObservationRecord,
     checker: boolean | null,
+    opts: CheckerVerdictOptions = {},
   ): Promise<HealthWriteResult> {
-    return this.health.recordObservation(healthCheckId, observation, checker);
+    return this.health.recordObservation(healthCheckId, observation, checker, opts);
+  }
+
+  async listCheckerVerdicts(healthCheckId: string): Promise<CheckerVerdict[]> {
+    return this.health.verdicts(healthCheckId);
   }
 
   async listHealthObservations(

@@ -423,6 +423,21 @@ export const MIGRATIONS: readonly Migration[] = [
     // Kept so both engines count the same schema versions.
     sql: 'SELECT 1;',
   },
+  {
+    version: 10,
+    name: 'health verdicts per checker (several instances probing one check)',
+    sql: `
+      -- Each checker's (instance's) latest verdict on a check; the check's checker verdict is
+      -- combined from the live ones (more than 18 % healthy: healthy, as Route 53 does).
+      CREATE TABLE health_verdicts (
+        check_id   TEXT NOT NULL,
+        checker_id TEXT NOT NULL,
+        healthy    INTEGER CHECK (healthy IN (0, 1)),
+        at         TEXT NOT NULL,
+        PRIMARY KEY (check_id, checker_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -4,6 +4,9 @@ import type { HealthCheckConfig, HealthCheckReference, HealthSource } from '../.
 import { newHealthCheckId } from '../ids';
 import {
   type ActorOptions,
+  type CheckerVerdict,
+  type CheckerVerdictOptions,
+  combinedCheckerVerdict,
   HEALTH_OBSERVATIONS_KEPT,
   HEALTH_TRANSITIONS_KEPT,
   HealthCheckInUseError,
@@ -339,6 +342,7 @@ export class SqliteHealthStore {
       const at = this.tx.timestamp();
       this.sql.deleteCheck.run(id);
       this.sql.deleteObservations.run(id);
+      this.sql.deleteVerdicts.run(id);
       const by = opts.actor ?? null;
       this.tx.audit({
         actor: by,
@@ -357,10 +361,24 @@ export class SqliteHealthStore {
   recordObservation(
     id: string,
     observation: HealthObservationRecord,
-    checker: boolean | null,
+    own: boolean | null,
+    opts: CheckerVerdictOptions = {},
   ): HealthWriteResult {
     return this.tx.write(() => {
       if (!this.sql.getCheck.get(id)) return { transitions: [] };
+      const since = opts.liveSince ?? '';
+      this.sql.upsertVerdict.run(
+        id,
+        opts.checkerId ?? 'local',
+        own === null ? null : own ? 1 : 0,
+        observation.at,
+      );
+      if (since !== '') this.sql.pruneVerdicts.run(id, since);
+      const checker = combinedCheckerVerdict(
+        this.sql.liveVerdicts
+          .all(id, since)
+          .map((r) => (r.healthy === null ? null : r.healthy === 1)),
+      );
       this.sql.insertObservation.run(
         id,
         observation.at,
@@ -376,6 +394,14 @@ export class SqliteHealthStore {
         transitions: this.recompute([id], observation.at, observation.reason, undefined, checker),
       };
     });
+  }
+
+  verdicts(id: string): CheckerVerdict[] {
+    return this.sql.verdicts.all(id).map((r) => ({
+      checkerId: r.checkerId,
+      healthy: r.healthy === null ? null : r.healthy === 1,
+      at: r.at,
+    }));
   }
 
   observations(id: string, limit: number): HealthObservationRecord[] {
@@ -588,6 +614,21 @@ function prepareHealthStatements(db: Database) {
                                ORDER BY id DESC LIMIT ?))`,
     ),
     deleteObservations: db.prepare<[string]>('DELETE FROM health_observations WHERE check_id = ?'),
+    upsertVerdict: db.prepare<[string, string, number | null, string]>(
+      `INSERT INTO health_verdicts (check_id, checker_id, healthy, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (check_id, checker_id) DO UPDATE SET healthy = excluded.healthy, at = excluded.at`,
+    ),
+    pruneVerdicts: db.prepare<[string, string]>(
+      'DELETE FROM health_verdicts WHERE check_id = ? AND at < ?',
+    ),
+    liveVerdicts: db.prepare<[string, string], { healthy: number | null }>(
+      'SELECT healthy FROM health_verdicts WHERE check_id = ? AND at >= ?',
+    ),
+    verdicts: db.prepare<[string], { checkerId: string; healthy: number | null; at: string }>(
+      `SELECT checker_id AS checkerId, healthy, at FROM health_verdicts WHERE check_id = ?
+        ORDER BY at DESC, checker_id`,
+    ),
+    deleteVerdicts: db.prepare<[string]>('DELETE FROM health_verdicts WHERE check_id = ?'),
     observations: db.prepare<
       [string, number],
       { at: string; healthy: number; latencyMs: number | null; reason: string }
