@@ -9,7 +9,7 @@ import { ConfirmDialog, Dialog } from '../../../components/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/states';
 import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
-import { formatTimestamp } from '../../../lib/format';
+import { formatAge, formatTimestamp } from '../../../lib/format';
 import type { Permission } from '../../../lib/permissions';
 import {
   useDeleteHealthCheck,
@@ -18,7 +18,7 @@ import {
   useHealthOverride,
 } from '../api/health-checks';
 import { useEventStreamState } from '../api/use-zone-events';
-import { healthView, targetText } from '../lib/health-view';
+import { checkersSummary, checkerVerdictText, healthView, targetText } from '../lib/health-view';
 import { useNow } from '../lib/use-now';
 import { HealthBadge } from './health-badge';
 import { HealthCheckFormDialog } from './health-check-form-dialog';
@@ -369,6 +369,39 @@ function HealthCheckRow({
   );
 }
 
+/** Each instance's checker and its verdict, when several probe the check. */
+function Checkers({
+  checkers,
+  now,
+}: {
+  checkers: readonly { Checker: string; Healthy: boolean | null; At: string }[];
+  now: number;
+}) {
+  const views = checkers.map((c) => ({ checker: c.Checker, healthy: c.Healthy, at: c.At }));
+  const summary = checkersSummary(views);
+  if (summary === null) return null;
+  return (
+    <div className="health-checkers">
+      <p className="muted">{summary}</p>
+      <ul className="health-checker-list" aria-label="Checkers">
+        {views.map((c) => (
+          <li key={c.checker}>
+            <span className="mono">{c.checker}</span>{' '}
+            <span
+              className={
+                c.healthy === true ? 'health-ok' : c.healthy === false ? 'health-bad' : 'muted'
+              }
+            >
+              {checkerVerdictText(c.healthy)}
+            </span>{' '}
+            <span className="muted">· probed {formatAge(c.at, now)}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** Newest observations listed under an opened check (the server keeps 20). */
 const OBSERVATIONS_SHOWN = 10;
 
@@ -397,6 +430,7 @@ function Observations({ id, now }: { id: string; now: number }) {
           </span>
         )}
       </p>
+      <Checkers checkers={s.Checkers ?? []} now={now} />
       {s.LastObservations.length === 0 ? (
         <p className="muted">No observations yet.</p>
       ) : (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthCheckStatusSummary } from '../../../../shared/health';
-import { healthView, targetText } from './health-view';
+import { checkersSummary, checkerVerdictText, healthView, targetText } from './health-view';
 
 const NOW = Date.parse('2026-01-01T10:45:00Z');
 const probe = { At: '2026-01-01T10:44:30Z', Healthy: false, LatencyMs: 3.2, Reason: 'HTTP 503' };
@@ -116,5 +116,24 @@ describe('targetText', () => {
     ],
   ])('%o → %s', (config, text) => {
     expect(targetText(config)).toBe(text);
+  });
+});
+
+describe('checkersSummary', () => {
+  it('says nothing for one checker, and counts several', () => {
+    expect(
+      checkersSummary([{ checker: 'a', healthy: true, at: '2026-01-01T00:00:00Z' }]),
+    ).toBeNull();
+    expect(
+      checkersSummary([
+        { checker: 'a', healthy: true, at: '2026-01-01T00:00:00Z' },
+        { checker: 'b', healthy: false, at: '2026-01-01T00:00:00Z' },
+        { checker: 'c', healthy: null, at: '2026-01-01T00:00:00Z' },
+      ]),
+    ).toBe(
+      '3 checkers (one per instance): 1 of 2 say healthy, 1 not decided yet — healthy while more than 18 % do, as Route 53 counts its checkers',
+    );
+    expect(checkerVerdictText(null)).toBe('not decided yet');
+    expect(checkerVerdictText(false)).toBe('✗ unhealthy');
   });
 });

@@ -31,6 +31,33 @@ export function observationText(o: HealthObservation, now: number): string {
   return parts.join(' · ');
 }
 
+export interface CheckerVerdictView {
+  checker: string;
+  healthy: boolean | null;
+  at: string;
+}
+
+/**
+ * Several instances probe one check: `3 checkers: 1 says healthy (healthy while more than 18 %
+ * do)`. Null for one checker or none, where there is nothing to combine.
+ */
+export function checkersSummary(checkers: readonly CheckerVerdictView[]): string | null {
+  if (checkers.length < 2) return null;
+  const decided = checkers.filter((c) => c.healthy !== null);
+  const healthy = decided.filter((c) => c.healthy === true).length;
+  const undecided = checkers.length - decided.length;
+  return (
+    `${checkers.length} checkers (one per instance): ${healthy} of ${decided.length} say healthy` +
+    `${undecided > 0 ? `, ${undecided} not decided yet` : ''}` +
+    ' — healthy while more than 18 % do, as Route 53 counts its checkers'
+  );
+}
+
+/** One checker's line: `✓ healthy`, `✗ unhealthy`, `not decided yet`. */
+export function checkerVerdictText(healthy: boolean | null): string {
+  return healthy === true ? '✓ healthy' : healthy === false ? '✗ unhealthy' : 'not decided yet';
+}
+
 export function healthView(
   status: HealthCheckStatusSummary | undefined,
   now: number,
