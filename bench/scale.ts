@@ -35,7 +35,8 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
-const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+const ms = (x: number) =>
+  x < 0.1 ? `${(x * 1000).toFixed(1)} µs` : `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 
 /** The heap a responder holds for what `repo` stores: index + compiled tables, bytes. */
 async function responderHeap(repo: Repository): Promise<{ bytes: number; catalog: DnsCatalog }> {
