@@ -369,6 +369,22 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'zone notifications carry the version (<id>:<version>, -1 when deleted)',
+    sql: `
+      -- Listeners patch the zone versions they hold instead of re-reading every zone.
+      CREATE OR REPLACE FUNCTION latency_atlas_notify_zone() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify('latency_atlas_zones', OLD.id || ':-1');
+        ELSE
+          PERFORM pg_notify('latency_atlas_zones', NEW.id || ':' || NEW.version);
+        END IF;
+        RETURN NULL;
+      END $$;
+    `,
+  },
 ];
 
 /** Key of the transaction-level advisory lock that serialises migrations across processes. */

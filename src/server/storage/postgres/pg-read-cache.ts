@@ -48,6 +48,12 @@ export class PgReadCache {
     }
   }
 
+  /** Drops one entry (a zone that was deleted). */
+  forget(key: string): void {
+    this.entries.delete(key);
+    this.versions.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
     this.versions.clear();

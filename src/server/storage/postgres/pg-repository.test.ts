@@ -201,9 +201,29 @@ describe('PostgreSQL repository', () => {
         await new Promise((r) => setTimeout(r, 10));
       }
       expect(notified).toContain(zone.id);
+      // Patched from the notification (<id>:<version>), not re-read: the same as storage.
       const after = await a2.listZoneVersions();
       expect(after).not.toBe(first);
       expect(after.find((z) => z.id === zone.id)?.version).toBe(1);
+      const stored = await new pg.Client({ connectionString: url });
+      await stored.connect();
+      try {
+        const rows = (await stored.query('SELECT id, version FROM zones')).rows;
+        expect([...after].sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
+          rows.sort((x, y) => (x.id < y.id ? -1 : 1)),
+        );
+      } finally {
+        await stored.end();
+      }
+      // A deleted zone leaves the list at the notification, and its cached row goes.
+      const gone = await a1.createZone('gone.example');
+      expect((await a2.getZone(gone.id))?.id).toBe(gone.id);
+      await a1.deleteZone(gone.id, { force: true });
+      for (let i = 0; i < 100 && (await a2.listZoneVersions()).some((z) => z.id === gone.id); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect((await a2.listZoneVersions()).some((z) => z.id === gone.id)).toBe(false);
+      expect(await a2.getZone(gone.id)).toBeNull();
 
       // LISTEN cut: nothing vouches for the list, so every call reads storage.
       const admin = new pg.Client({ connectionString: url });

@@ -168,10 +168,7 @@ export class PostgresRepository implements Repository {
     // Every write commits through here: the read cache is cleared once it has.
     const run = transactionRunner(pool);
     this.tx = (<T>(fn: (q: PgQueries) => Promise<T>, o?: { lock?: string }) =>
-      run(fn, o).finally(() => {
-        this.cache.clear();
-        this.zonesChanged();
-      })) as PgWrite;
+      run(fn, o).finally(() => this.cache.clear())) as PgWrite;
     const audit = (q: PgQueries, entry: NewAuditEntry) => this.audit(q, entry).then(() => {});
     const timestamp = () => this.timestamp();
     this.health = new PgHealthStore(this.q, {
@@ -234,10 +231,10 @@ export class PostgresRepository implements Repository {
   }
 
   /**
-   * While a LISTEN connection of watchZones() is up, the list read last is handed back as it is
-   * until a notification (or a write through this repository) says a zone changed: the DNS
-   * poll then costs nothing with many zones. A notification that arrives while the list is
-   * being read keeps that list out of the cache.
+   * While a LISTEN connection of watchZones() is up, the list read last is handed back, patched
+   * by each notification (`<id>:<version>`), so neither the idle poll nor a change reads every
+   * zone. Writes through this repository notify its own listener too. A lost connection drops
+   * the list; a list being read while a notification arrives is not kept.
    */
   async listZoneVersions(): Promise<readonly { id: string; version: number }[]> {
     if (this.listening > 0 && this.zoneVersions !== null) return this.zoneVersions;
@@ -259,6 +256,35 @@ export class PostgresRepository implements Repository {
   private zonesChanged(): void {
     this.zoneEpoch++;
     this.zoneVersions = null;
+  }
+
+  /**
+   * A notification `<id>:<version>` (-1: deleted) patches the version list held, so a change
+   * costs one zone, not a re-read of every zone; a bare id (an older instance's trigger) drops
+   * the list. Returns the zone id.
+   */
+  private zoneNotified(payload: string | undefined): string | null {
+    const m = /^(.+):(-?\d+)$/.exec(payload ?? '');
+    const held = this.zoneVersions;
+    if (m === null || held === null) {
+      this.zonesChanged();
+      return m?.[1] ?? payload ?? null;
+    }
+    const id = m[1] as string;
+    const version = Number(m[2]);
+    this.zoneEpoch++; // a list being read now may predate this change
+    const next = held.filter((z) => z.id !== id);
+    if (version >= 0) {
+      const entry = Object.freeze({ id, version });
+      const at = next.findIndex((z) => z.id > id);
+      next.splice(at === -1 ? next.length : at, 0, entry);
+      this.cache.sawVersion(`zone:${id}`, version);
+    } else {
+      this.cache.forget(`zone:${id}`);
+      this.cache.forget(`settings:${id}`);
+    }
+    this.zoneVersions = Object.freeze(next);
+    return id;
   }
 
   async listZones(): Promise<ZoneSummary[]> {
@@ -1528,8 +1554,8 @@ export class PostgresRepository implements Repository {
       const c = new pg.Client(options);
       c.on('notification', (n) => {
         if (n.channel !== 'latency_atlas_zones') return;
-        this.zonesChanged();
-        onChange(n.payload ?? null);
+        const zoneId = this.zoneNotified(n.payload);
+        onChange(zoneId);
       });
       const lost = () => {
         if (stopped || client !== c) return;

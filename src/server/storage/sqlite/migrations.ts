@@ -438,6 +438,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 11,
+    name: 'a stamp bumped by every zone change (the DNS poll reads it, not every zone)',
+    // (PostgreSQL's step 11 makes its notifications carry the version instead.)
+    sql: `
+      CREATE TABLE zone_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL) STRICT;
+      INSERT INTO zone_stamp (id, n) VALUES (1, 0);
+      CREATE TRIGGER zones_stamp_insert AFTER INSERT ON zones
+        BEGIN UPDATE zone_stamp SET n = n + 1 WHERE id = 1; END;
+      CREATE TRIGGER zones_stamp_update AFTER UPDATE ON zones
+        BEGIN UPDATE zone_stamp SET n = n + 1 WHERE id = 1; END;
+      CREATE TRIGGER zones_stamp_delete AFTER DELETE ON zones
+        BEGIN UPDATE zone_stamp SET n = n + 1 WHERE id = 1; END;
+    `,
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -441,3 +441,49 @@ function collectOutput(child: ChildProcessWithoutNullStreams) {
   });
   return { ready, done };
 }
+
+describe('zone versions for the DNS poll', () => {
+  it('hands back the same list until a zone changes, whatever else is written, from any connection', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'stamp.db');
+    // Two connections as two processes would have them (no shared commit counter).
+    const a = new SqliteRepository(openSqliteDatabase(file));
+    const b = new SqliteRepository(openSqliteDatabase(file));
+    try {
+      const zone = await a.createZone('example.com');
+      const first = await a.listZoneVersions();
+      expect(await a.listZoneVersions()).toBe(first);
+      // Writes that change no zone (health, tokens) keep the list.
+      await b.setHealth('hc-1', false);
+      await b.createApiToken({ name: 'ci', role: 'viewer', hash: 'ab'.repeat(32) });
+      expect(await a.listZoneVersions()).toBe(first);
+      // A change through the other connection: a new list, with the new version.
+      const applied = await b.applyChangeBatch(zone.id, {
+        Changes: [
+          {
+            Action: 'CREATE',
+            ResourceRecordSet: {
+              Name: 'www.example.com',
+              Type: 'A',
+              TTL: 60,
+              ResourceRecords: [{ Value: '192.0.2.1' }],
+            },
+          },
+        ],
+      });
+      expect(applied.ok).toBe(true);
+      const after = await a.listZoneVersions();
+      expect(after).not.toBe(first);
+      expect(after).toEqual([{ id: zone.id, version: 1 }]);
+      // Created and deleted zones too.
+      const other = await b.createZone('example.org');
+      expect((await a.listZoneVersions()).map((z) => z.id)).toContain(other.id);
+      await b.deleteZone(other.id, { force: true });
+      expect((await a.listZoneVersions()).map((z) => z.id)).not.toContain(other.id);
+    } finally {
+      await a.close();
+      await b.close();
+      await cleanup();
+    }
+  });
+});

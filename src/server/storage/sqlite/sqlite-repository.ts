@@ -133,8 +133,13 @@ export class SqliteRepository implements Repository {
    */
   private readonly zoneCache = new Map<string, Zone | null>();
   private readonly nameCache = new Map<string, readonly ResourceRecordSet[]>();
-  /** The last zone version list, while nothing was committed (the DNS poll's idle read). */
+  /**
+   * The last zone version list and the zone stamp it was read at (migration 11: every zone
+   * insert, update and delete bumps the stamp): the DNS poll reads one row while no zone
+   * changed, whatever else is written.
+   */
   private zoneVersions: readonly { id: string; version: number }[] | null = null;
+  private zoneVersionsStamp = -1;
   private readonly localCommits: { count: number };
   private seenLocalCommits = 0;
   private seenDataVersion = -1;
@@ -181,7 +186,6 @@ export class SqliteRepository implements Repository {
   private clearCache(): void {
     this.zoneCache.clear();
     this.nameCache.clear();
-    this.zoneVersions = null;
   }
 
   /** After any write of ours: our cache and every same-file repository's cache are stale. */
@@ -228,11 +232,13 @@ export class SqliteRepository implements Repository {
   }
 
   async listZoneVersions(): Promise<readonly { id: string; version: number }[]> {
-    this.freshCache();
-    if (this.zoneVersions === null) {
+    // The stamp first: a change between the two reads shows as a new stamp at the next poll.
+    const stamp = this.sql.zoneStamp.get()?.n ?? -1;
+    if (this.zoneVersions === null || stamp !== this.zoneVersionsStamp) {
       const rows = this.sql.zoneVersions.all() as { id: string; version: number }[];
       for (const r of rows) Object.freeze(r);
       this.zoneVersions = Object.freeze(rows);
+      this.zoneVersionsStamp = stamp;
     }
     return this.zoneVersions;
   }
@@ -1269,6 +1275,7 @@ function prepareStatements(db: Database) {
               (SELECT count(*) FROM record_sets r WHERE r.zone_id = z.id) AS recordCount
          FROM zones z ORDER BY z.name`,
     ),
+    zoneStamp: db.prepare<[], { n: number }>('SELECT n FROM zone_stamp WHERE id = 1'),
     zoneVersions: db.prepare<[], { id: string; version: number }>(
       'SELECT id, version FROM zones ORDER BY id',
     ),
