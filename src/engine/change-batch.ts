@@ -1,3 +1,4 @@
+import { MAX_CHANGES_PER_BATCH, MAX_LATENCY_RECORDS_PER_NAME } from './limits';
 import { normalizeName, normalizeRecordSet, recordSetKey, recordSetMismatch } from './names';
 import {
   type ChangeAction,
@@ -8,13 +9,7 @@ import {
 } from './types';
 import { validateRecordSet } from './validate-record';
 
-/** Route 53 limit on latency records per name+type. */
-export const MAX_LATENCY_RECORDS_PER_NAME = 100;
-/**
- * Changes in one batch. Route 53 stops at 1,000; latency-atlas allows a whole 10,000-record
- * zone to be imported in one atomic batch (exports for the AWS CLI are split into files).
- */
-export const MAX_CHANGES_PER_BATCH = 10_000;
+export { MAX_CHANGES_PER_BATCH, MAX_LATENCY_RECORDS_PER_NAME };
 
 export interface PlannedChange {
   action: ChangeAction;

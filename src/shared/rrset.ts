@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CHANGES_PER_BATCH } from '../engine/change-batch';
+import { MAX_CHANGES_PER_BATCH } from '../engine/limits';
 import type { AliasTarget, Change, ChangeBatch, ResourceRecordSet } from '../engine/types';
 import { ImpactSchema } from './impact';
 

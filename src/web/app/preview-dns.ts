@@ -1,4 +1,3 @@
-import { parseIpAddress } from '../../engine/client-subnet';
 import type { DnsClient } from '../features/dns/lib/dns-endpoint';
 import type { PreviewQuery } from '../features/preview/api/get-test-dns-answer';
 
@@ -18,8 +17,8 @@ export function dnsClientForPreview(q: PreviewQuery): DnsClient {
     };
   }
   if (q.ip) {
-    const family = parseIpAddress(q.ip)?.family;
-    return { kind: 'subnet', cidr: `${q.ip}/${family === 6 ? 128 : 32}` };
+    // An IPv6 address (IPv4-mapped ones too) has a colon; an IPv4 address never does.
+    return { kind: 'subnet', cidr: `${q.ip}/${q.ip.includes(':') ? 128 : 32}` };
   }
   if (q.subnet) return { kind: 'subnet', cidr: q.subnet };
   if (q.resolver) {

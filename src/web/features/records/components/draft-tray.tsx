@@ -4,8 +4,9 @@ import { useToast } from '../../../components/toast';
 import { ApiError, errorMessage } from '../../../lib/api-client';
 import { useCreateProposal } from '../../../lib/create-proposal';
 import { describeRecordSet, recordValuesText } from '../../../lib/record-diff';
-import { draftBatch, validateDraft } from '../lib/draft';
+import { draftBatch } from '../lib/draft';
 import type { DraftApi } from '../lib/draft-store';
+import { validateDraft } from '../lib/validate-draft';
 
 const ACTION_LABEL = { CREATE: 'add', UPSERT: 'change', DELETE: 'delete' } as const;
 

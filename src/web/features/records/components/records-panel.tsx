@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useId, useMemo, useState } from 'react';
 import { displayName, normalizeName } from '../../../../engine/names';
 import type { ResourceRecordSet } from '../../../../engine/types';
 import { ConfirmDialog } from '../../../components/dialog';
@@ -10,7 +10,10 @@ import { useChangeRecordSets } from '../api/change-record-sets';
 import { draftMarks, zoneWithDraft } from '../lib/draft';
 import { useDraft } from '../lib/draft-store';
 import { type SaveMode, saveModeFor } from '../lib/save-mode';
-import { DraftTray } from './draft-tray';
+
+/** Loaded when a draft is open: it brings the engine's batch planner with it. */
+const DraftTray = lazy(() => import('./draft-tray').then((m) => ({ default: m.DraftTray })));
+
 import { type RecordHealth, RecordTable } from './record-table';
 
 export interface RecordsPanelProps {
@@ -145,14 +148,16 @@ export function RecordsPanel(props: RecordsPanelProps) {
         healthOf={props.healthOf}
       />
       {drafting && (
-        <DraftTray
-          zoneId={zoneId}
-          zoneName={zoneName}
-          records={records}
-          draft={draft}
-          forced={mode.forced}
-          onProposed={props.onProposed}
-        />
+        <Suspense fallback={null}>
+          <DraftTray
+            zoneId={zoneId}
+            zoneName={zoneName}
+            records={records}
+            draft={draft}
+            forced={mode.forced}
+            onProposed={props.onProposed}
+          />
+        </Suspense>
       )}
       <ConfirmDialog
         open={deleting !== null}

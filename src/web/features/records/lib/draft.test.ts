@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceRecordSet } from '../../../../engine/types';
-import { addToDraft, draftBatch, draftMarks, validateDraft, zoneWithDraft } from './draft';
+import { addToDraft, draftBatch, draftMarks, zoneWithDraft } from './draft';
+import { validateDraft } from './validate-draft';
 
 const zone = 'example.com';
 const oregon: ResourceRecordSet = {

@@ -1,7 +1,6 @@
-import { planChangeBatch } from '../../../../engine/change-batch';
 import { recordSetKey } from '../../../../engine/names';
-import type { Change, ChangeBatch, ChangeError, ResourceRecordSet } from '../../../../engine/types';
-import { applyBatchOptimistically, existingLookup } from './apply-plan';
+import type { Change, ChangeBatch, ResourceRecordSet } from '../../../../engine/types';
+import { applyBatchOptimistically } from './apply-plan';
 
 /**
  * A draft: record edits collected instead of saved, submitted together as one proposal. Each
@@ -66,24 +65,6 @@ export function zoneWithDraft(
   entries: readonly DraftEntry[],
 ): ResourceRecordSet[] {
   return entries.length ? applyBatchOptimistically(records, draftBatch(entries)) : [...records];
-}
-
-/** The engine's verdict on the whole draft against the live zone; errors by entry id. */
-export function validateDraft(
-  zoneName: string,
-  records: readonly ResourceRecordSet[],
-  entries: readonly DraftEntry[],
-): Map<number, ChangeError[]> {
-  const errors = new Map<number, ChangeError[]>();
-  if (!entries.length) return errors;
-  const planned = planChangeBatch(zoneName, draftBatch(entries), existingLookup(records));
-  if (planned.ok) return errors;
-  for (const e of planned.errors) {
-    const entry = entries[e.change];
-    const id = entry ? entry.id : -1;
-    errors.set(id, [...(errors.get(id) ?? []), e]);
-  }
-  return errors;
 }
 
 /** Record-set keys the draft touches, with what it does to each (for marking table rows). */
