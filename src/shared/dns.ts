@@ -38,6 +38,14 @@ export const DnsStatusSchema = z
   })
   .meta({ id: 'DnsStatus' });
 
+/** GET /api/dns?zone=<id>: only that zone's status (what the dashboard polls). */
+export const DnsStatusQuerySchema = z
+  .object({
+    /** A zone id, `Z…` or `/hostedzone/Z…`. */
+    zone: z.string().max(64).optional(),
+  })
+  .meta({ id: 'DnsStatusQuery' });
+
 /** The same question as TestDNSAnswer's (one schema, one set of messages), sent to the server. */
 export const DnsQueryRequestSchema = TestDnsAnswerQuerySchema.pick({
   recordname: true,

@@ -178,6 +178,25 @@ describe('GET /api/dns', () => {
     const caughtUp = DnsStatusSchema.parse((await call(h.base, 'GET', '/api/dns')).body);
     expect(caughtUp.zones[0]).toMatchObject({ servedVersion: zone?.version, inSync: true });
   });
+
+  it('?zone= lists only that zone (either id form); a malformed id is a 400 naming zone', async () => {
+    const other = await h.repository.createZone('example.org');
+    const all = DnsStatusSchema.parse((await call(h.base, 'GET', '/api/dns')).body);
+    expect(all.zones.map((z) => z.name)).toEqual(['example.com', 'example.org']);
+    for (const id of [other.id, `/hostedzone/${other.id}`]) {
+      const one = DnsStatusSchema.parse(
+        (await call(h.base, 'GET', `/api/dns?zone=${encodeURIComponent(id)}`)).body,
+      );
+      expect(one.zones.map((z) => z.id)).toEqual([other.id]);
+    }
+    const unknown = DnsStatusSchema.parse(
+      (await call(h.base, 'GET', '/api/dns?zone=ZNOSUCHZONE')).body,
+    );
+    expect(unknown.zones).toEqual([]);
+    const bad = await call(h.base, 'GET', '/api/dns?zone=not-a-zone');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { details: [{ field: 'zone' }] } });
+  });
 });
 
 describe('GET /api/zones/:id/dns-query', () => {

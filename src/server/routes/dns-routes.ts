@@ -7,8 +7,10 @@ import {
   DnsQueryRequestSchema,
   type DnsQueryResult,
   type DnsStatus,
+  DnsStatusQuerySchema,
   formatDigCommand,
 } from '../../shared/dns';
+import { normalizeZoneId } from '../../shared/zones';
 import {
   askDns,
   DnsBadResponseError,
@@ -150,24 +152,31 @@ export function recordDataOf(answers: readonly DnsAnswerRecord[], type: string):
 export function registerDnsRoutes(app: FastifyInstance, opts: DnsRoutesOptions): void {
   const { repository, dns } = opts;
 
-  app.get('/api/dns', async (): Promise<DnsStatus> => {
+  app.get('/api/dns', async (req): Promise<DnsStatus> => {
+    const query = DnsStatusQuerySchema.safeParse(req.query);
+    if (!query.success) throw invalidInput(query.error);
     await dns?.settle?.();
-    const summaries = await repository.listZones();
-    const zones = await Promise.all(
-      summaries.map(async (s) => {
-        const zone = await repository.getZone(s.id);
-        const version = zone?.version ?? 0;
-        const servedVersion = dns ? dns.servedVersion(s.id) : -1;
-        return {
-          id: s.id,
-          name: s.name,
-          version,
-          serial: zone?.serial ?? 0,
-          servedVersion,
-          inSync: dns !== null && servedVersion >= version,
-        };
-      }),
-    );
+    // One zone (what the dashboard polls), or every zone in one read.
+    let heads: { id: string; name: string; version: number; serial: number }[];
+    if (query.data.zone !== undefined) {
+      const id = normalizeZoneId(query.data.zone);
+      if (id === null) {
+        throw invalidField('zone', `"${query.data.zone}" is not a zone id such as Z1D633PJN98FT9`);
+      }
+      const zone = await repository.getZone(id);
+      heads = zone === null ? [] : [zone];
+    } else heads = await repository.listZoneHeads();
+    const zones = heads.map((z) => {
+      const servedVersion = dns ? dns.servedVersion(z.id) : -1;
+      return {
+        id: z.id,
+        name: z.name,
+        version: z.version,
+        serial: z.serial,
+        servedVersion,
+        inSync: dns !== null && servedVersion >= z.version,
+      };
+    });
     return {
       enabled: dns !== null,
       host: dns?.host ?? null,

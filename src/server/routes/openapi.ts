@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   DnsQueryRequestSchema,
   DnsQueryResultSchema,
+  DnsStatusQuerySchema,
   DnsStatusSchema,
   ResponderListSchema,
 } from '../../shared/dns';
@@ -446,7 +447,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
     tag: 'dns',
     summary: 'The DNS endpoint: where it listens, which zone versions it serves',
     description:
-      'Per zone: the stored version and SOA serial, the lowest version every DNS responder serves, and whether that is the latest (`inSync`). `enabled: false` when the server runs with DNS_PORT=off.',
+      'Per zone: the stored version and SOA serial, the lowest version every DNS responder serves, and whether that is the latest (`inSync`). `enabled: false` when the server runs with DNS_PORT=off. `?zone=<id>` lists only that zone.',
+    query: DnsStatusQuerySchema,
     responses: { 200: { description: 'Status', schema: DnsStatusSchema } },
   },
   {

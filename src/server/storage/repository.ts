@@ -509,6 +509,8 @@ export interface Repository {
    */
   listZoneVersions(): Promise<readonly { id: string; version: number }[]>;
   getZone(zoneId: string): Promise<Zone | null>;
+  /** Every zone's id, name, version and SOA serial, by name: one read, whatever the count. */
+  listZoneHeads(): Promise<{ id: string; name: string; version: number; serial: number }[]>;
   /**
    * Name is normalised (lower case, no trailing dot). The zone starts, in the same transaction,
    * with its apex NS and SOA (serial 1) as Route 53 makes them. Throws InvalidZoneNameError for

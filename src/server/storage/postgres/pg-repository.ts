@@ -287,6 +287,10 @@ export class PostgresRepository implements Repository {
     return id;
   }
 
+  async listZoneHeads(): Promise<{ id: string; name: string; version: number; serial: number }[]> {
+    return this.q.all('SELECT id, name, version, serial FROM zones ORDER BY name');
+  }
+
   async listZones(): Promise<ZoneSummary[]> {
     return this.q.all(
       `SELECT z.id, z.name,

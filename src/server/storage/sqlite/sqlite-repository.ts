@@ -247,6 +247,10 @@ export class SqliteRepository implements Repository {
     return this.sql.listZones.all();
   }
 
+  async listZoneHeads(): Promise<{ id: string; name: string; version: number; serial: number }[]> {
+    return this.sql.zoneHeads.all();
+  }
+
   async getZone(zoneId: string): Promise<Zone | null> {
     this.freshCache();
     let zone = this.zoneCache.get(zoneId);
@@ -1276,6 +1280,9 @@ function prepareStatements(db: Database) {
          FROM zones z ORDER BY z.name`,
     ),
     zoneStamp: db.prepare<[], { n: number }>('SELECT n FROM zone_stamp WHERE id = 1'),
+    zoneHeads: db.prepare<[], { id: string; name: string; version: number; serial: number }>(
+      'SELECT id, name, version, serial FROM zones ORDER BY name',
+    ),
     zoneVersions: db.prepare<[], { id: string; version: number }>(
       'SELECT id, version FROM zones ORDER BY id',
     ),

@@ -7,9 +7,13 @@ import { apiFetch } from '../../../lib/api-client';
 export const SYNCING_REFETCH_MS = 2_000;
 export const SETTLED_REFETCH_MS = 15_000;
 
-/** GET /api/dns: where the DNS server listens and which version of each zone it serves. */
-export function getDnsStatus(signal?: AbortSignal): Promise<DnsStatus> {
-  return apiFetch('/dns', { signal }, DnsStatusSchema);
+/**
+ * GET /api/dns?zone=: where the DNS server listens and which version of the zone it serves
+ * (only that zone: a database of many zones is not listed on every poll).
+ */
+export function getDnsStatus(zoneId: string | null, signal?: AbortSignal): Promise<DnsStatus> {
+  const query = zoneId ? `?zone=${encodeURIComponent(zoneId)}` : '';
+  return apiFetch(`/dns${query}`, { signal }, DnsStatusSchema);
 }
 
 /**
@@ -28,7 +32,7 @@ export function dnsStatusRefetchInterval(status: DnsStatus | undefined): number 
 export function getDnsStatusQueryOptions(zoneId: string | null) {
   return queryOptions({
     queryKey: dnsStatusQueryKey(zoneId),
-    queryFn: ({ signal }) => getDnsStatus(signal),
+    queryFn: ({ signal }) => getDnsStatus(zoneId, signal),
     staleTime: 1_000,
     refetchInterval: (query) => dnsStatusRefetchInterval(query.state.data),
     refetchOnWindowFocus: true,
