@@ -1,11 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUrlError, openRepository } from '../open-repository';
-import { startPgTestServer } from './pg-test-server';
+import { type PgTestServer, startPgTestServer } from './pg-test-server';
 
-const server = await startPgTestServer();
-
+// One throwaway server for the file (every harness gets a database of its own), started in a
+// hook so that a run that filters out every test here starts, and leaves behind, no server.
+let server: PgTestServer;
+beforeAll(async () => {
+  server = await startPgTestServer();
+}, 60_000);
 afterAll(async () => {
-  await server.stop();
+  await server?.stop();
 });
 
 describe('openRepository(postgres://…)', () => {
