@@ -42,6 +42,7 @@ import { registerUpstreamRoutes } from './routes/upstream-routes';
 import { registerZoneRoutes } from './routes/zone-routes';
 import type { SecretBox } from './secrets/secret-box';
 import type { Repository } from './storage/repository';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_S } from './storage/storage-errors';
 import { createUpstreamClient, UpstreamError } from './upstream/route53-client';
 
 export type { DnsEndpoint };
@@ -177,6 +178,15 @@ function toErrorResponse(err: unknown): { status: number; body: ApiError } {
       ),
     };
   }
+  if (isStorageUnavailable(err)) {
+    return {
+      status: 503,
+      body: errorBody(
+        'StorageUnavailable',
+        'the database cannot be reached right now; nothing was changed, try again shortly',
+      ),
+    };
+  }
   if (err instanceof ZodError) {
     const e = invalidInput(err);
     return { status: 400, body: errorBody(e.code, e.message, e.details) };
@@ -261,6 +271,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
+    if (status === 503) reply.header('retry-after', String(STORAGE_RETRY_AFTER_S));
     if (status >= 500) req.log.error({ err }, 'request failed');
     return reply.code(status).type('application/json; charset=utf-8').send(body);
   });

@@ -119,6 +119,21 @@ function readBeaconAndProxy(): { beaconLoopbackAddress?: string; trustProxy?: bo
 /** How often hours are aggregated and old samples pruned, ms. */
 const COMPACT_EVERY_MS = 60_000;
 
+/**
+ * An error reporter that says the same thing at most once a minute: a database that is down
+ * makes the heartbeat fail every second, and the log should say so, not fill up with it.
+ */
+function quietly(what: string): (err: unknown) => void {
+  let last = { message: '', at: 0 };
+  return (err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const now = Date.now();
+    if (message === last.message && now - last.at < 60_000) return;
+    last = { message, at: now };
+    console.error(what, err);
+  };
+}
+
 function isTruthy(text: string | undefined): boolean {
   return text !== undefined && /^(1|true|yes|on)$/i.test(text.trim());
 }
@@ -215,7 +230,7 @@ async function main(): Promise<void> {
     served === null
       ? null
       : new ResponderRegistry(repository, served, {
-          onError: (err) => console.error('latency-atlas: responder heartbeat', err),
+          onError: quietly('latency-atlas: responder heartbeat'),
         });
   await responders?.start();
   if (responders) onServed = () => responders.served();
@@ -232,7 +247,7 @@ async function main(): Promise<void> {
     // One checker among every instance's: its verdicts are combined with theirs.
     ...(responders ? { checkerId: responders.id } : {}),
     ...(healthIntervalMs !== undefined ? { intervalMs: healthIntervalMs } : {}),
-    onError: (err) => console.error('latency-atlas: health checker', err),
+    onError: quietly('latency-atlas: health checker'),
   });
   const app = buildApp({
     repository,

@@ -55,6 +55,8 @@ export const API_ERROR_CODES = [
   'UpstreamUnavailable',
   'UpstreamRefused',
   'UpstreamDrift',
+  // The database cannot be reached (PostgreSQL down or restarting): 503 with Retry-After.
+  'StorageUnavailable',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -37,6 +37,7 @@ import {
   ZoneNotEmptyError,
   ZoneNotFoundError,
 } from '../storage/repository';
+import { isStorageUnavailable, STORAGE_RETRY_AFTER_S } from '../storage/storage-errors';
 import {
   errorXml,
   invalidChangeBatch,
@@ -172,6 +173,19 @@ export function registerRoute53Routes(app: FastifyInstance, deps: Route53Deps): 
           return xmlReply(reply, errorXml('InvalidInput', e.message ?? 'bad request', id), 400);
         }
         req.log.error({ err }, 'route53 request failed');
+        if (isStorageUnavailable(err)) {
+          // The SDKs and the CLI retry a 503 ServiceUnavailable with back-off.
+          reply.header('retry-after', String(STORAGE_RETRY_AFTER_S));
+          return xmlReply(
+            reply,
+            errorXml(
+              'ServiceUnavailable',
+              'the database cannot be reached right now; nothing was changed, try again shortly',
+              id,
+            ),
+            503,
+          );
+        }
         return xmlReply(reply, errorXml('InternalError', 'the request failed', id), 500);
       });
 

@@ -19,6 +19,10 @@ export interface PgTestServer {
   port: number;
   /** A fresh database on this server (for one test's isolation), as a URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Shuts the server down (fast: clients are disconnected), keeping its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,16 +76,18 @@ export async function startPgTestServer(
   }
   await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  await as('pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync === true ? 'on' : 'off'} -c max_connections=${opts.maxConnections ?? 200}`,
-    '-w',
-    '-l',
-    join(dir, 'log'),
-    'start',
-  ]);
+  const start = () =>
+    as('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync === true ? 'on' : 'off'} -c max_connections=${opts.maxConnections ?? 200}`,
+      '-w',
+      '-l',
+      join(dir, 'log'),
+      'start',
+    ]);
+  await start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
@@ -98,6 +104,12 @@ export async function startPgTestServer(
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${db}`;
+    },
+    async pause() {
+      await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    async resume() {
+      await start();
     },
     async stop() {
       try {
