@@ -10,6 +10,7 @@ import { ResponderListSchema } from '../../../shared/dns';
 import { TestDnsAnswerResponseSchema } from '../../../shared/routing';
 import { buildQuery, exchangeUdp, parse } from '../../dns/dns-test-kit';
 import { call } from '../../test-server';
+import { sleep, until } from './instance-kit';
 import { type PgTestServer, startPgTestServer } from './pg-test-server';
 
 /**
@@ -26,18 +27,6 @@ const ZONE = 'kill.example';
 /** Records per batch: a batch is all there or not at all. */
 const PER_BATCH = 3;
 const WRITERS = 8;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const started = Date.now();
-  let v = await what();
-  while (!ok(v) && Date.now() - started < ms) {
-    await sleep(50);
-    v = await what();
-  }
-  return v;
-}
 
 interface Instance {
   name: string;

@@ -6,6 +6,7 @@ import { HealthCheckStatusResponseSchema } from '../../../shared/health';
 import { TestDnsAnswerResponseSchema } from '../../../shared/routing';
 import { buildQuery, exchangeUdp, parse } from '../../dns/dns-test-kit';
 import { call, startTestServer, type TestServer } from '../../test-server';
+import { createZoneThrough, setA, sleep, until } from './instance-kit';
 import { type PgTestServer, startPgTestServer } from './pg-test-server';
 
 /**
@@ -30,32 +31,9 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('a change through one is answered by the other within 1 s (testdnsanswer and DNS)', async () => {
-    const zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'shared.example' }, a.adminHeaders))
-        .body as {
-        id: string;
-      }
-    ).id;
+    const zone = await createZoneThrough(a, 'shared.example');
     const started = Date.now();
-    const res = await call(
-      a.base,
-      'POST',
-      `/api/zones/${zone}/rrsets`,
-      {
-        Changes: [
-          {
-            Action: 'CREATE',
-            ResourceRecordSet: {
-              Name: 'www.shared.example',
-              Type: 'A',
-              TTL: 60,
-              ResourceRecords: [{ Value: '192.0.2.42' }],
-            },
-          },
-        ],
-      },
-      a.adminHeaders,
-    );
+    const res = await setA(a, zone, 'www.shared.example', '192.0.2.42', 'CREATE');
     expect(res.status, res.text).toBe(200);
     let viaApi: string[] = [];
     let viaDns: unknown;
@@ -77,11 +55,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   it('both see one history, and writes through both never lose an update', async () => {
-    const zone = (
-      (await call(b.base, 'POST', '/api/zones', { name: 'busy.example' }, b.adminHeaders)).body as {
-        id: string;
-      }
-    ).id;
+    const zone = await createZoneThrough(b, 'busy.example');
     const writes = Array.from({ length: 20 }, (_, i) =>
       call(
         i % 2 === 0 ? a.base : b.base,
@@ -138,18 +112,6 @@ describe('two instances on one PostgreSQL', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const started = Date.now();
-  let v = await what();
-  while (!ok(v) && Date.now() - started < ms) {
-    await sleep(20);
-    v = await what();
-  }
-  return v;
-}
-
 /**
  * INSYNC across instances: A answers PENDING until B's responder reports the change too; B,
  * once it stops sending heartbeats, drops out of the live set and is no longer waited for.
@@ -195,25 +157,7 @@ describe('INSYNC waits for every live responder', () => {
       .map((r) => r.instance)
       .sort();
   const change = async (zone: string, name: string) => {
-    const res = await call(
-      a.base,
-      'POST',
-      `/api/zones/${zone}/rrsets`,
-      {
-        Changes: [
-          {
-            Action: 'CREATE',
-            ResourceRecordSet: {
-              Name: name,
-              Type: 'A',
-              TTL: 60,
-              ResourceRecords: [{ Value: '192.0.2.7' }],
-            },
-          },
-        ],
-      },
-      a.adminHeaders,
-    );
+    const res = await setA(a, zone, name, '192.0.2.7', 'CREATE');
     expect(res.status, res.text).toBe(200);
     return (res.body as { ChangeInfo: { Id: string } }).ChangeInfo.Id;
   };
@@ -223,10 +167,7 @@ describe('INSYNC waits for every live responder', () => {
     await b.responders?.beat();
     expect(await until(liveOnA, (l) => l.length === 2, 1_000)).toEqual(ids);
 
-    const zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'insync.example' }, a.adminHeaders))
-        .body as { id: string }
-    ).id;
+    const zone = await createZoneThrough(a, 'insync.example');
     const id = await change(zone, 'www.insync.example');
     const version = (await a.repository.getZone(zone))?.version ?? 0;
     // A's own DNS serves it soon; B has not reported it: still PENDING.
@@ -301,25 +242,7 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
   });
 
   const setIn = async (zone: string, name: string, value: string) => {
-    const res = await call(
-      a.base,
-      'POST',
-      `/api/zones/${zone}/rrsets`,
-      {
-        Changes: [
-          {
-            Action: 'UPSERT',
-            ResourceRecordSet: {
-              Name: name,
-              Type: 'A',
-              TTL: 60,
-              ResourceRecords: [{ Value: value }],
-            },
-          },
-        ],
-      },
-      a.adminHeaders,
-    );
+    const res = await setA(a, zone, name, value);
     expect(res.status, res.text).toBe(200);
   };
   const answerOfB = async (name: string) =>
@@ -334,44 +257,20 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
   };
 
   it('a change through A is served by B within 1 s with polling off', async () => {
-    const zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'notify.example' }, a.adminHeaders))
-        .body as { id: string }
-    ).id;
+    const zone = await createZoneThrough(a, 'notify.example');
     await setIn(zone, 'www.notify.example', '192.0.2.1');
     expect(await waitFor('www.notify.example', '192.0.2.1', 1_000)).not.toBeNull();
   });
 
   it('is INSYNC within 1 s: each responder reports as soon as it serves the change', async () => {
-    const zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'report.example' }, a.adminHeaders))
-        .body as { id: string }
-    ).id;
+    const zone = await createZoneThrough(a, 'report.example');
     const live = ResponderListSchema.parse((await call(a.base, 'GET', '/api/responders')).body)
       .responders.filter((r) => r.live)
       .map((r) => r.instance)
       .sort();
     expect(live).toEqual([a.responders?.id, b.responders?.id].sort());
     const started = Date.now();
-    const res = await call(
-      a.base,
-      'POST',
-      `/api/zones/${zone}/rrsets`,
-      {
-        Changes: [
-          {
-            Action: 'CREATE',
-            ResourceRecordSet: {
-              Name: 'www.report.example',
-              Type: 'A',
-              TTL: 60,
-              ResourceRecords: [{ Value: '192.0.2.9' }],
-            },
-          },
-        ],
-      },
-      a.adminHeaders,
-    );
+    const res = await setA(a, zone, 'www.report.example', '192.0.2.9', 'CREATE');
     expect(res.status, res.text).toBe(200);
     const id = (res.body as { ChangeInfo: { Id: string } }).ChangeInfo.Id.replace('/change/', '');
     let status = '';
@@ -391,10 +290,7 @@ describe('LISTEN/NOTIFY: responders reload when another instance commits', () =>
   });
 
   it('after its LISTEN connection is cut, B reconnects and catches up on what it missed', async () => {
-    const zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'catchup.example' }, a.adminHeaders))
-        .body as { id: string }
-    ).id;
+    const zone = await createZoneThrough(a, 'catchup.example');
     await setIn(zone, 'www.catchup.example', '192.0.2.1');
     expect(await waitFor('www.catchup.example', '192.0.2.1', 1_000)).not.toBeNull();
     const { default: pg } = await import('pg');
@@ -450,10 +346,7 @@ describe('health checkers on two instances', () => {
       ...common,
       healthLookup: async () => [{ address: '127.0.0.2', family: 4 }],
     });
-    zone = (
-      (await call(a.base, 'POST', '/api/zones', { name: 'checked.example' }, a.adminHeaders))
-        .body as { id: string }
-    ).id;
+    zone = await createZoneThrough(a, 'checked.example');
     const created = await call(
       a.base,
       'POST',

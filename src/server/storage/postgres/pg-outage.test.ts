@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponderListSchema } from '../../../shared/dns';
 import { buildQuery, exchangeUdp, parse } from '../../dns/dns-test-kit';
 import { call, startTestServer, type TestServer } from '../../test-server';
+import { createZoneThrough, setA, sleep, until } from './instance-kit';
 import { type PgTestServer, startPgTestServer } from './pg-test-server';
 
 /**
@@ -12,18 +13,6 @@ import { type PgTestServer, startPgTestServer } from './pg-test-server';
  * heartbeat and the DNS responder (its LISTEN connection reconnects) carry on by themselves.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const started = Date.now();
-  let v = await what();
-  while (!ok(v) && Date.now() - started < ms) {
-    await sleep(50);
-    v = await what();
-  }
-  return v;
-}
-
 describe('PostgreSQL outage under a running instance', () => {
   let pg: PgTestServer;
   let s: TestServer;
@@ -31,36 +20,14 @@ describe('PostgreSQL outage under a running instance', () => {
   beforeAll(async () => {
     pg = await startPgTestServer();
     s = await startTestServer({ databaseUrl: await pg.createDatabase(), dns: true });
-    zone = (
-      (await call(s.base, 'POST', '/api/zones', { name: 'outage.example' }, s.adminHeaders))
-        .body as { id: string }
-    ).id;
+    zone = await createZoneThrough(s, 'outage.example');
   }, 60_000);
   afterAll(async () => {
     await s?.close();
     await pg?.stop();
   });
 
-  const put = (name: string, value: string) =>
-    call(
-      s.base,
-      'POST',
-      `/api/zones/${zone}/rrsets`,
-      {
-        Changes: [
-          {
-            Action: 'UPSERT',
-            ResourceRecordSet: {
-              Name: name,
-              Type: 'A',
-              TTL: 60,
-              ResourceRecords: [{ Value: value }],
-            },
-          },
-        ],
-      },
-      s.adminHeaders,
-    );
+  const put = (name: string, value: string) => setA(s, zone, name, value);
   const dns = async (name: string) =>
     parse(await exchangeUdp(s.dns?.port ?? 0, buildQuery(name))).answers[0]?.data;
 
