@@ -143,15 +143,24 @@ export class ZoneIndex {
     const listed = await this.repository.listZoneVersions();
     if (listed === this.lastListed) return changed;
     const seen = new Set<string>();
+    // Whether the index now holds every listed zone at (at least) its listed version: only
+    // then may the same list later be taken as "nothing to do". A zone row read a little
+    // behind the list (a cached read) leaves it incomplete, so the next poll looks again.
+    let complete = true;
     for (const summary of listed) {
       seen.add(summary.id);
       if (this.byId.get(summary.id)?.version === summary.version) continue;
       const zone = await this.repository.getZone(summary.id);
-      if (zone === null) continue;
+      if (zone === null) {
+        complete = false;
+        continue;
+      }
       const have = this.byId.get(zone.id);
-      if (have !== undefined && have.version === zone.version) continue;
-      await this.load(zone);
-      changed.push(zone.id);
+      if (have === undefined || have.version !== zone.version) {
+        await this.load(zone);
+        changed.push(zone.id);
+      }
+      if ((this.byId.get(summary.id)?.version ?? -1) < summary.version) complete = false;
     }
     for (const id of [...this.byId.keys()]) {
       if (!seen.has(id)) {
@@ -159,7 +168,7 @@ export class ZoneIndex {
         changed.push(id);
       }
     }
-    this.lastListed = listed;
+    this.lastListed = complete ? listed : null;
     return changed;
   }
 

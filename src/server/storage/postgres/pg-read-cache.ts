@@ -39,10 +39,14 @@ export class PgReadCache {
     return value;
   }
 
-  /** Drops an entry whose zone row is at another version than `version` (just read). */
+  /**
+   * Drops an entry whose zone row is at another version than `version` (just read), or whose
+   * version is not known: a read still in flight may predate it, and a cached null (no such
+   * zone) is wrong now that the zone is listed.
+   */
   sawVersion(key: string, version: number): void {
     const cached = this.versions.get(key);
-    if (cached !== undefined && cached !== version) {
+    if (cached === undefined ? this.entries.has(key) : cached !== version) {
       this.entries.delete(key);
       this.versions.delete(key);
     }
