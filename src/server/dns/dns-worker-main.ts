@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.LATENCY_ATLAS_DNS_WORKER_DB ?? '';
   const host = process.env.LATENCY_ATLAS_DNS_WORKER_HOST ?? '127.0.0.1';
   const port = Number(process.env.LATENCY_ATLAS_DNS_WORKER_PORT ?? 0);
-  const repository = await openRepository(databaseUrl);
+  // It only reads (one poll at a time, testdnsanswer is the primary's): a small pool.
+  const repository = await openRepository(databaseUrl, { poolSize: 2 });
   const dns = await startDnsServer({
     repository,
     geo: loadGeo(),

@@ -12,6 +12,11 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./data/latency-atlas.db';
 /** DATABASE_URL could not be used; the message says what to write instead. */
 export class DatabaseUrlError extends Error {}
 
+export interface OpenOptions {
+  /** PostgreSQL: connections the pool may open (default 10; a DNS worker, which only reads, needs 2). */
+  poolSize?: number;
+}
+
 const SQLITE_HELP =
   'use sqlite:<path>, e.g. sqlite:./data/latency-atlas.db, sqlite::memory:, or ' +
   'postgres://user:password@host:port/database';
@@ -28,9 +33,12 @@ function redactedPostgresUrl(url: string): string {
 }
 
 /** postgres://user:password@host:port/database: a PostgreSQL repository, migrated on open. */
-async function openPostgres(url: string): Promise<Repository> {
+async function openPostgres(url: string, opts: OpenOptions): Promise<Repository> {
   try {
-    return await openPostgresRepository(url);
+    return await openPostgresRepository(
+      url,
+      opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {},
+    );
   } catch (err) {
     if (err instanceof SchemaTooNewError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
@@ -55,10 +63,13 @@ async function openPostgres(url: string): Promise<Repository> {
  * PostgreSQL repository, migrated on open). The URL is never echoed whole: it may carry a
  * password.
  */
-export async function openRepository(databaseUrl: string): Promise<Repository> {
+export async function openRepository(
+  databaseUrl: string,
+  opts: OpenOptions = {},
+): Promise<Repository> {
   const url = databaseUrl.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return openPostgres(url);
+  if (scheme === 'postgres' || scheme === 'postgresql') return openPostgres(url, opts);
   if (scheme !== 'sqlite') {
     const what =
       url === ''
