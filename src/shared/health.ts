@@ -461,6 +461,8 @@ export const HealthCheckStatusResponseSchema = z
       .array(
         z.object({
           Checker: z.string(),
+          /** The DNS address of the checker's instance, when it is a registered responder. */
+          Address: z.string().optional(),
           /** null: fewer probes than FailureThreshold so far. */
           Healthy: z.boolean().nullable(),
           At: z.string(),

@@ -274,23 +274,30 @@ export class HealthService {
   }
 
   async status(id: string): Promise<HealthCheckStatusResponse> {
-    const [state, check, observations, verdicts] = await Promise.all([
+    const [state, check, observations, verdicts, responders] = await Promise.all([
       this.repository.getHealthStates([id]).then((m) => m.get(id) as HealthState),
       this.repository.getHealthCheck(id),
       this.repository.listHealthObservations(id, STATUS_OBSERVATIONS),
       this.repository.listCheckerVerdicts(id),
+      this.repository.listResponders(),
     ]);
+    // A checker's id is its instance's responder id: say where that instance is.
+    const addressOf = new Map(responders.map((r) => [r.id, r.address]));
     const { LastObservation: _, ...rest } = summary(state, check?.config ?? null);
     return {
       Id: id,
       ...rest,
       ...(verdicts.length > 0
         ? {
-            Checkers: verdicts.map((v) => ({
-              Checker: v.checkerId,
-              Healthy: v.healthy,
-              At: v.at,
-            })),
+            Checkers: verdicts.map((v) => {
+              const address = addressOf.get(v.checkerId);
+              return {
+                Checker: v.checkerId,
+                ...(address !== undefined ? { Address: address } : {}),
+                Healthy: v.healthy,
+                At: v.at,
+              };
+            }),
           }
         : {}),
       LastObservations: observations.map((o) => ({

@@ -425,6 +425,10 @@ describe('health checkers on two instances', () => {
       [b.responders?.id ?? 'b']: false,
     });
     expect(split.Status).toBe('Healthy');
+    // Each checker is named by its instance's DNS address too.
+    expect(new Set((split.Checkers ?? []).map((c) => c.Address))).toEqual(
+      new Set([`127.0.0.1:${a.dns?.port}`, `127.0.0.1:${b.dns?.port}`]),
+    );
     expect(await dnsOf(a)).toBe('192.0.2.1');
     expect(await dnsOf(b)).toBe('192.0.2.1');
 

@@ -374,10 +374,15 @@ function Checkers({
   checkers,
   now,
 }: {
-  checkers: readonly { Checker: string; Healthy: boolean | null; At: string }[];
+  checkers: readonly { Checker: string; Address?: string; Healthy: boolean | null; At: string }[];
   now: number;
 }) {
-  const views = checkers.map((c) => ({ checker: c.Checker, healthy: c.Healthy, at: c.At }));
+  const views = checkers.map((c) => ({
+    checker: c.Checker,
+    address: c.Address,
+    healthy: c.Healthy,
+    at: c.At,
+  }));
   const summary = checkersSummary(views);
   if (summary === null) return null;
   return (
@@ -386,7 +391,9 @@ function Checkers({
       <ul className="health-checker-list" aria-label="Checkers">
         {views.map((c) => (
           <li key={c.checker}>
-            <span className="mono">{c.checker}</span>{' '}
+            <span className="mono" title={c.checker}>
+              {c.address ?? c.checker}
+            </span>{' '}
             <span
               className={
                 c.healthy === true ? 'health-ok' : c.healthy === false ? 'health-bad' : 'muted'

@@ -33,6 +33,8 @@ export function observationText(o: HealthObservation, now: number): string {
 
 export interface CheckerVerdictView {
   checker: string;
+  /** The instance's DNS address, when known. */
+  address?: string | undefined;
   healthy: boolean | null;
   at: string;
 }
