@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import type { ClientLocation, LatencyModel } from './types';
 
 export type IpFamily = 4 | 6;
 
@@ -96,6 +97,40 @@ export function truncateClientSubnet(address: string, prefix?: number): Truncate
   const out = ipaddr.fromByteArray(masked);
   const text2 = out.kind() === 'ipv4' ? out.toString() : (out as ipaddr.IPv6).toRFC5952String();
   return { ok: true, address: text2, prefix: bits, family, cidr: `${text2}/${bits}` };
+}
+
+/**
+ * The network a client stands for in measured routing: the /24 (IPv4) or /48 (IPv6) holding
+ * `address`, as `81.2.69.0/24` or `2001:db8:1::/48`; null when only a shorter prefix is known
+ * (`prefix` bits of the address are significant; default all) or the address does not parse.
+ */
+export function clientNetwork(address: string, prefix?: number): string | null {
+  const t = truncateClientSubnet(address, prefix);
+  if (!t.ok) return null;
+  const want = t.family === 4 ? 24 : 48;
+  if (t.prefix < want) return null;
+  const n = truncateClientSubnet(t.address, want);
+  return n.ok ? n.cidr : null;
+}
+
+/**
+ * The model to route `client` with: the model of the client's network when the zone's model
+ * has measurements of that network (`forNetwork`), else `model` itself. Only clients given by
+ * address (ip, subnet, resolver) have a network.
+ */
+export function modelForClient(
+  model: LatencyModel,
+  client: Pick<ClientLocation, 'source' | 'address' | 'prefix'>,
+): { model: LatencyModel; network: string | null } {
+  if (model.forNetwork === undefined || client.address === undefined) {
+    return { model, network: null };
+  }
+  if (client.source !== 'ip' && client.source !== 'subnet' && client.source !== 'resolver') {
+    return { model, network: null };
+  }
+  const network = clientNetwork(client.address, client.prefix);
+  const own = network === null ? null : model.forNetwork(network);
+  return own === null ? { model, network: null } : { model: own, network };
 }
 
 /** Human names of the non-public ranges, for "why has this address no location" messages. */

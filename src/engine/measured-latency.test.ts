@@ -375,3 +375,47 @@ describe('createMeasuredModel', () => {
     }
   });
 });
+
+describe('per-network measured routing (forNetwork)', () => {
+  // Morgantown as a whole reaches us-east-2 fastest; one network there is fastest to us-east-1.
+  const NET = '198.51.100.0/24';
+  const snapshot = snapshotOf([
+    ...MORGANTOWN,
+    ...MORGANTOWN,
+    ...MORGANTOWN,
+    ...samplesAt(PLACE.Morgantown as GeoPoint, 'us-east-1', [6.1, 6.4, 6.0, 6.3, 6.2], NET),
+    ...samplesAt(PLACE.Morgantown as GeoPoint, 'us-east-2', [19, 20, 21, 19.5, 20.5], NET),
+  ]);
+  const model = createMeasuredModel(snapshot);
+
+  it('routes a measured network by its own medians, and others by place', () => {
+    const place = explainRouting(EAST, PLACE.Morgantown as GeoPoint, { model });
+    expect(place.chosen?.region).toBe('us-east-2');
+    const own = model.forNetwork?.(NET);
+    expect(own).toBeTruthy();
+    const byNet = explainRouting(EAST, PLACE.Morgantown as GeoPoint, {
+      model: own as LatencyModel,
+    });
+    expect(byNet.chosen).toMatchObject({ region: 'us-east-1', source: 'measured', rttMs: 6.2 });
+    // A region the network has not measured is estimated at the network's place.
+    const ca = byNet.candidates.find((c) => c.region === 'ca-central-1');
+    expect(ca?.rttMs).toBe(
+      model.estimate(PLACE.Morgantown as GeoPoint, region('ca-central-1')).rttMs,
+    );
+    // The same answer wherever a client of the network says it is; compiled routing agrees.
+    const far = explainRouting(EAST, PLACE.Tokyo as GeoPoint, { model: own as LatencyModel });
+    expect(far.chosen?.region).toBe('us-east-1');
+    // Health is asked of records with a check: the network's next best takes over.
+    const checked = EAST.map((r) => ({ ...r, HealthCheckId: `hc-${r.Region}` }));
+    const compiled = compileRouting(checked, { model: own as LatencyModel });
+    expect(checked[compiled.selectIndex(0, 0)]?.Region).toBe('us-east-1');
+    const others = (i: number) => checked[i]?.Region !== 'us-east-1';
+    expect(checked[compiled.selectIndex(0, 0, others)]?.Region).toBe('us-east-2');
+    // Networks without measurements, or with too few: none.
+    expect(model.forNetwork?.('203.0.113.0/24')).toBeNull();
+    const thin = createMeasuredModel(
+      snapshotOf(samplesAt(PLACE.Lisbon as GeoPoint, 'eu-west-1', [30, 31], '192.0.2.0/24')),
+    );
+    expect(thin.forNetwork?.('192.0.2.0/24') ?? null).toBeNull();
+  });
+});

@@ -382,13 +382,17 @@ export function createMeasuredModel(
     else rows.push(a);
   }
 
+  const networks = networkTable(snapshot.aggregates, minSamples);
+
   if (own.size === 0) {
-    return {
+    const byDistance: MeasuredLatencyModel = {
       id: 'measured',
       distanceMonotonic: true,
       estimate: (client, region) => distanceEstimate(greatCircleKm(client, region)),
       compileRanking: (regions) => distanceRanking(regions),
     };
+    if (networks.size > 0) attachNetworks(byDistance, networks);
+    return byDistance;
   }
 
   // Teachers in flat arrays: teacher t has rows rowStart[t]..rowStart[t+1] (region, residual,
@@ -582,7 +586,7 @@ export function createMeasuredModel(
     return last;
   };
 
-  return {
+  const model: MeasuredLatencyModel = {
     id: 'measured',
     distanceMonotonic: false,
     estimate(client, region) {
@@ -621,6 +625,120 @@ export function createMeasuredModel(
     compileRanking(regions) {
       return measuredRanking(regions, points, learnFor, maxCached);
     },
+  };
+  if (networks.size > 0) attachNetworks(model, networks);
+  return model;
+}
+
+/** One measured network: where its samples are, and its own medians by region. */
+interface NetworkKnowledge {
+  point: GeoPoint;
+  byRegion: Map<string, CellAggregate>;
+}
+
+/**
+ * The networks of a snapshot that have a region with at least `minSamples` samples: their rows
+ * pooled over cells, and the centre of the cell holding most of their samples.
+ */
+function networkTable(
+  aggregates: readonly CellAggregate[],
+  minSamples: number,
+): Map<string, NetworkKnowledge> {
+  const withNetwork = aggregates.filter((a) => a.network !== undefined);
+  const out = new Map<string, NetworkKnowledge>();
+  if (withNetwork.length === 0) return out;
+  // Where each network's samples are: the cell with the most.
+  const cellSamples = new Map<string, Map<string, number>>();
+  for (const a of withNetwork) {
+    const net = a.network as string;
+    let cells = cellSamples.get(net);
+    if (cells === undefined) {
+      cells = new Map();
+      cellSamples.set(net, cells);
+    }
+    cells.set(a.cell, (cells.get(a.cell) ?? 0) + a.samples);
+  }
+  const pooled = combineAggregates(
+    withNetwork.map((a) => ({ ...a, cell: '' })),
+    {},
+  );
+  for (const a of pooled) {
+    if (a.samples < minSamples || !REGION_INDEX.has(a.region)) continue;
+    const net = a.network as string;
+    let k = out.get(net);
+    if (k === undefined) {
+      let best = '';
+      let most = -1;
+      for (const [cell, n] of cellSamples.get(net) ?? []) {
+        if (n > most || (n === most && cell < best)) {
+          best = cell;
+          most = n;
+        }
+      }
+      const [lat, lon] = cellToLatLng(best);
+      k = { point: { lat, lon }, byRegion: new Map() };
+      out.set(net, k);
+    }
+    k.byRegion.set(a.region, a);
+  }
+  return out;
+}
+
+/**
+ * `forNetwork` on a measured model: a measured network routes by its own medians where it has
+ * them, and by the model's estimate at its own place (where its samples are) elsewhere, so
+ * every client of the network gets one answer, whatever its address says of its location.
+ */
+function attachNetworks(model: MeasuredLatencyModel, networks: Map<string, NetworkKnowledge>) {
+  const built = new Map<string, MeasuredLatencyModel>();
+  model.forNetwork = (network) => {
+    const k = networks.get(network);
+    if (k === undefined) return null;
+    let m = built.get(network);
+    if (m === undefined) {
+      const estimate = (client: GeoPoint, region: Region): MeasuredEstimate => {
+        const km = round1(greatCircleKm(client, region));
+        const own = k.byRegion.get(region.code);
+        if (own !== undefined) {
+          return {
+            rttMs: own.medianMs,
+            rttLowMs: Math.min(own.p25Ms, own.medianMs),
+            rttHighMs: Math.max(own.p75Ms, own.medianMs),
+            distanceKm: km,
+            source: 'measured',
+            samples: own.samples,
+          };
+        }
+        return { ...model.estimate(k.point, region), distanceKm: km };
+      };
+      m = {
+        id: `measured@${network}`,
+        distanceMonotonic: false,
+        estimate,
+        // Ranks by RTT, which for a network does not depend on the client's point.
+        compileRanking: (regions) => (_lat, _lon, eligible) => {
+          let best = -1;
+          let bestRtt = Number.POSITIVE_INFINITY;
+          let any = -1;
+          let anyRtt = Number.POSITIVE_INFINITY;
+          regions.forEach((r, i) => {
+            const rtt = estimate(k.point, r).rttMs;
+            if (rtt < anyRtt) {
+              anyRtt = rtt;
+              any = i;
+            }
+            if (rtt < bestRtt && (eligible === undefined || eligible(i))) {
+              bestRtt = rtt;
+              best = i;
+            }
+          });
+          return best >= 0 ? best : any;
+        },
+      };
+      if (built.size >= 100_000) built.clear();
+      built.set(network, m);
+    }
+    return m;
   };
 }
 

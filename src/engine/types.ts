@@ -114,6 +114,11 @@ export interface LatencyModel {
    * regions by distance alone (unit-vector dot products), the fast path of compileRouting.
    */
   readonly distanceMonotonic?: boolean;
+  /**
+   * The model for clients of one network (`81.2.69.0/24`, `2001:db8:1::/48`, as clientNetwork
+   * gives) when that network has measurements of its own; null when it has none (route by place).
+   */
+  forNetwork?(network: string): LatencyModel | null;
 }
 
 /** Where the client location came from (TestDNSAnswer `Routing.client.source`). */

@@ -110,6 +110,11 @@ export const RoutingSchema = z
     allUnhealthy: z.boolean(),
     /** The zone's routing model. */
     model: z.enum(['distance', 'measured']),
+    /**
+     * The client's network (`81.2.69.0/24`, `2001:db8:1::/48`) when it has measurements of its
+     * own and was routed by them rather than by place.
+     */
+    network: z.string().optional(),
     /** The time routed as (`at=`), when given. */
     at: z.string().optional(),
   })

@@ -1,5 +1,7 @@
 import { isIPv4 } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { clientNetwork } from '../../engine/client-subnet';
+import { compileRouting } from '../../engine/select-record';
 import type { ClientLocator } from './client-locator';
 import { labelHash, type NameTable, ROOT_HASH } from './name-table';
 import type { LatencyWire, WireAnswer, WireNode, WireZone } from './tables';
@@ -385,6 +387,10 @@ export class DnsResponder {
 
   /** choose() once `client` holds the address bytes of `family` (1 or 2). */
   private chooseFor(table: LatencyWire, family: number): number {
+    if (table.forNetwork !== null) {
+      const byNetwork = this.chooseByNetwork(table, family);
+      if (byNetwork >= 0) return byNetwork;
+    }
     const loc = this.locator;
     const client = this.client;
     let id = loc.locate(family, client, 0);
@@ -423,6 +429,57 @@ export class DnsResponder {
     if (table.memo.size >= 1_000_000) table.memo.clear();
     table.memo.set(key, packed);
     return packed;
+  }
+
+  /**
+   * A client whose /24 (IPv4) or /48 (IPv6) has measurements of its own routes by them, as
+   * testdnsanswer does (modelForClient): option | scope << 8 (the scope is the network), or -1
+   * when the subnet is shorter than the network or the network has no measurements.
+   */
+  private chooseByNetwork(table: LatencyWire, family: number): number {
+    const c = this.client;
+    const ecs = this.ecsPresent && this.ecsSource > 0;
+    // The query's source bits in this family's terms (an IPv4-mapped subnet counts from 96).
+    const bits = ecs
+      ? family === 1 && this.ecsFamily === 2
+        ? this.ecsSource - 96
+        : this.ecsSource
+      : family === 1
+        ? 32
+        : 128;
+    const need = family === 1 ? 24 : 48;
+    if (bits < need) return -1;
+    const key =
+      family === 1
+        ? (c[0] as number) * 65536 + (c[1] as number) * 256 + (c[2] as number)
+        : 2 ** 49 +
+          (((c[0] as number) * 256 + (c[1] as number)) * 65536 +
+            (c[2] as number) * 256 +
+            (c[3] as number)) *
+            65536 +
+          (c[4] as number) * 256 +
+          (c[5] as number);
+    let option = table.networkMemo.get(key);
+    if (option === undefined) {
+      option = -1;
+      const text =
+        family === 1
+          ? `${c[0]}.${c[1]}.${c[2]}.0`
+          : `${hex16(c, 0)}:${hex16(c, 2)}:${hex16(c, 4)}::`;
+      const network = clientNetwork(text, need);
+      const model = network === null ? null : (table.forNetwork?.(network) ?? null);
+      if (model !== null) {
+        const i = compileRouting(table.routing.records, { model }).selectIndex(
+          0,
+          0,
+          table.healthyAt,
+        );
+        option = Math.max(i, 0);
+      }
+      if (table.networkMemo.size >= 1_000_000) table.networkMemo.clear();
+      table.networkMemo.set(key, option);
+    }
+    return option < 0 ? -1 : option | ((ecs ? need : 0) << 8);
   }
 
   /** Option index for a location id (cached per location). */
@@ -695,4 +752,9 @@ export function writeAddress(address: string, out: Uint8Array): number {
   } catch {
     return 0;
   }
+}
+
+/** Bytes i and i+1 of `b` as a 16-bit hex group (no leading zeros). */
+function hex16(b: Uint8Array, i: number): string {
+  return (((b[i] as number) << 8) | (b[i + 1] as number)).toString(16);
 }

@@ -41,6 +41,13 @@ export interface LatencyWire {
   memo: Map<number, number>;
   /** Decision cache by location id (resolver path). */
   byLocation: Int16Array | null;
+  /**
+   * The zone's model has measurements of some client networks (/24, /48): those clients route
+   * by their network's own (LatencyModel.forNetwork). Null when it has none.
+   */
+  forNetwork: ((network: string) => LatencyModel | null) | null;
+  /** Decision cache by network key (see DnsResponder): option index, or -1 (no measurements). */
+  networkMemo: Map<number, number>;
 }
 
 export type WireAnswer = StaticWire | LatencyWire;
@@ -146,6 +153,11 @@ function compileChoice(choice: Choice, b: Builder): WireAnswer {
     choices: choice.options.map((o) => o.choice),
     memo: new Map(),
     byLocation: null,
+    forNetwork:
+      b.model?.forNetwork !== undefined
+        ? (b.model.forNetwork.bind(b.model) as (network: string) => LatencyModel | null)
+        : null,
+    networkMemo: new Map(),
   };
   refreshLatencyHealth(wire, b.isHealthy);
   b.latency.push(wire);
@@ -173,6 +185,7 @@ export function refreshLatencyHealth(wire: LatencyWire, isHealthy: HealthLookup)
   if (changed) {
     wire.memo.clear();
     wire.byLocation = null;
+    wire.networkMemo.clear();
   }
   return changed;
 }

@@ -1,5 +1,6 @@
 import { type AnswerPlan, evaluateChoice, planAnswer, type SetLookup } from '../../engine/answer';
 import { locateClient } from '../../engine/client-location';
+import { modelForClient } from '../../engine/client-subnet';
 import { distanceLatencyModel } from '../../engine/latency-model';
 import type { LatencySource } from '../../engine/measured-latency';
 import { decodeNameLabels, normalizeName } from '../../engine/names';
@@ -193,6 +194,8 @@ export function createDnsAnswerer(
         : (r: ResourceRecordSet) =>
             !(r.SetIdentifier !== undefined && unhealthy.has(r.SetIdentifier)) &&
             !(r.HealthCheckId !== undefined && health?.get(r.HealthCheckId) === false);
+    // A client network with measurements of its own routes by them (the DNS server does too).
+    const routed = modelForClient(zm.model, client);
     let recordData: string[] = [];
     let decision: RoutingDecision | null = null;
     let code: 'NOERROR' | 'NXDOMAIN' = 'NOERROR';
@@ -203,7 +206,7 @@ export function createDnsAnswerer(
       const result = evaluateChoice(
         plan.choice,
         client,
-        isHealthy ? { isHealthy, model: zm.model } : { model: zm.model },
+        isHealthy ? { isHealthy, model: routed.model } : { model: routed.model },
       );
       recordData = result.values;
       decision = result.decision;
@@ -234,6 +237,7 @@ export function createDnsAnswerer(
         })),
         allUnhealthy: decision?.allUnhealthy ?? false,
         model: zm.routingModel,
+        ...(routed.network !== null && decision !== null ? { network: routed.network } : {}),
         ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
       },
     };
