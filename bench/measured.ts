@@ -185,6 +185,92 @@ function accuracy(
   return { figures, model, snapshot };
 }
 
+/**
+ * Per-network routing: in the 2,000 largest measured places, two client networks each whose
+ * paths differ (a per network × region factor of 0.75–1.45 on the place's true RTT, as two ISPs
+ * peering differently). The model keeps networks apart (as the server stores them); each
+ * network is judged routed by its place (the pooled cell) and by its own measurements.
+ */
+function networkAccuracy(regions: readonly Region[], places: readonly Place[]): Figure[] {
+  const random = mulberry32(20261202);
+  const chosen = [...places].sort((a, b) => b.population - a.population).slice(0, 2_000);
+  const factor = (net: string, r: Region) => {
+    let h = 0x811c9dc5;
+    const key = `${net}|${r.code}`;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    return 0.75 + 0.7 * mulberry32(h)();
+  };
+  const networks: { place: Place; net: string; truth: Float64Array }[] = [];
+  const samples: LatencySample[] = [];
+  chosen.forEach((p, i) => {
+    for (const k of [0, 1]) {
+      const net = `10.${(i >> 8) & 255}.${((i & 255) << 1) | k}.0/24`;
+      const truth = Float64Array.from(regions, (r) => trueRttMs(p, r) * factor(net, r));
+      networks.push({ place: p, net, truth });
+      for (const [g, r] of regions.entries()) {
+        for (let h = 0; h < 12; h++) {
+          const jitter = 1 + 0.08 * (random() - 0.5);
+          samples.push({
+            lat: p.lat,
+            lon: p.lon,
+            region: r.code,
+            rttMs: (truth[g] as number) * jitter,
+            at: FROM + h * HOUR_MS,
+            network: net,
+          });
+        }
+      }
+    }
+  });
+  const hourly: CellAggregate[] = [];
+  const byHour = new Map<number, LatencySample[]>();
+  for (const x of samples) {
+    const h = Math.floor((x.at - FROM) / HOUR_MS);
+    const b = byHour.get(h);
+    if (b === undefined) byHour.set(h, [x]);
+    else b.push(x);
+  }
+  for (const [h, rows] of byHour) {
+    const from = FROM + h * HOUR_MS;
+    hourly.push(...summarizeSamples(rows, { from, to: from + HOUR_MS }).aggregates);
+  }
+  const model = createMeasuredModel({
+    resolution: MEASURED_CELL_RESOLUTION,
+    from: FROM,
+    to: TO,
+    aggregates: combineAggregates(hourly, {}),
+  });
+  const records = recordsFor(regions);
+  const byPlace = compileRouting(records, { model });
+  let placeRight = 0;
+  let netRight = 0;
+  const placeRegret: number[] = [];
+  const netRegret: number[] = [];
+  for (const n of networks) {
+    const best = Math.min(...n.truth);
+    const viaPlace = n.truth[byPlace.selectIndex(n.place.lat, n.place.lon)] as number;
+    const own = model.forNetwork?.(n.net);
+    const viaNet = own
+      ? (n.truth[
+          compileRouting(records, { model: own }).selectIndex(n.place.lat, n.place.lon)
+        ] as number)
+      : viaPlace;
+    if (viaPlace === best) placeRight++;
+    if (viaNet === best) netRight++;
+    placeRegret.push(viaPlace / best);
+    netRegret.push(viaNet / best);
+  }
+  placeRegret.sort((a, b) => a - b);
+  netRegret.sort((a, b) => a - b);
+  const share = (k: number) => pct(k / networks.length);
+  return [
+    {
+      label: `per network: ${networks.length.toLocaleString('en-US')} networks in ${chosen.length.toLocaleString('en-US')} places (two per place, paths differing)`,
+      value: `fastest region routed by place ${share(placeRight)} (p95 regret ${percentile(placeRegret, 0.95).toFixed(3)}), by the network's own ${share(netRight)} (p95 regret ${percentile(netRegret, 0.95).toFixed(3)})`,
+    },
+  ];
+}
+
 /** Decisions per second over a stream of points; the checksum keeps the work observable. */
 function rate(select: (lat: number, lon: number) => number, lat: Float64Array, lon: Float64Array) {
   let checksum = 0;
@@ -398,8 +484,10 @@ export async function benchMeasured(): Promise<Figure[]> {
   const places = cities.filter((c) => c.population >= 50_000);
   const eight = accuracy(`${DEPLOYMENT.length} regions`, DEPLOYMENT, places);
   const figures = part === 'speed' ? [] : [...eight.figures];
-  if (part !== 'speed')
+  if (part !== 'speed') {
     figures.push(...accuracy(`${REGIONS.length} regions`, REGIONS, places).figures);
+    figures.push(...networkAccuracy(DEPLOYMENT, places));
+  }
   if (part !== 'accuracy') {
     figures.push(...speed(eight.snapshot, DEPLOYMENT, cities), ...buildTimes(cities, DEPLOYMENT));
   }
