@@ -436,7 +436,15 @@ function PreviewAnswerView({
             failed={query.unhealthy ?? []}
             onToggleFailure={onToggleFailure}
           />
-          {routing.model === 'measured' ? (
+          {routing.model === 'measured' && routing.network !== undefined ? (
+            <p className="field-help" data-testid="preview-model">
+              This client’s network <span className="mono">{routing.network}</span> has measurements
+              of its own, so it routes by them rather than by its place: <strong>measured</strong>{' '}
+              is the network’s median RTT in the window (range p25–p75); regions it has not measured
+              are estimated where its samples are. “Fail” previews the answer if that record’s
+              health check failed.
+            </p>
+          ) : routing.model === 'measured' ? (
             <p className="field-help" data-testid="preview-model">
               This zone routes by measured latency: <strong>measured</strong> is the median RTT of
               this place’s samples in the window (range p25–p75), <strong>learned</strong> adds what
