@@ -4,10 +4,12 @@ import type { Impact } from '../../engine/impact';
 import { normalizeName, normalizeRecordSet } from '../../engine/names';
 import type { ChangeBatch, ResourceRecordSet } from '../../engine/types';
 import type { Role } from '../../shared/auth';
+import { newTokenId } from './ids';
 import type {
   ApiToken,
   AppliedChangeBatch,
   AuditEntry,
+  NewAuditEntry,
   Proposal,
   ProposalStatus,
   UpstreamConnection,
@@ -116,6 +118,33 @@ export function toProposal(row: ProposalRow): Proposal {
     rollbackOf: row.rollbackOf,
     supersededBy: row.supersededBy,
     changeId: row.changeId ?? proposalChangeId(row.id),
+  };
+}
+
+/** A new token's row (never used, not revoked). */
+export function newTokenRow(
+  token: { name: string; role: Role; hash: string },
+  at: string,
+): TokenRow {
+  return {
+    id: newTokenId(),
+    name: token.name,
+    role: token.role,
+    hash: token.hash,
+    createdAt: at,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+}
+
+/** The audit entry of a token made (by createApiToken, or by a configured secret). */
+export function tokenCreatedAudit(row: TokenRow, actor: string | null | undefined): NewAuditEntry {
+  return {
+    actor: actor ?? null,
+    action: 'token.created',
+    zoneId: null,
+    subject: row.name,
+    details: { role: row.role, tokenId: row.id },
   };
 }
 

@@ -13,7 +13,7 @@ import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../../engin
 import type { Role } from '../../../shared/auth';
 import type { HealthCheckConfig, HealthCheckReference } from '../../../shared/health';
 import type { RoutingModel } from '../../../shared/measurements';
-import { newChangeId, newProposalId, newTokenId, newZoneId } from '../ids';
+import { newChangeId, newProposalId, newZoneId } from '../ids';
 import {
   type ActorOptions,
   type ApiToken,
@@ -67,6 +67,7 @@ import {
   type ChangeRow,
   identity,
   jsonWithoutSerials,
+  newTokenRow,
   normalizePlan,
   OPEN_STATUSES,
   type ProposalRow,
@@ -75,6 +76,7 @@ import {
   type TokenRow,
   toApplied,
   toAudit,
+  tokenCreatedAudit,
   toProposal,
   toToken,
 } from '../stored-rows';
@@ -1265,6 +1267,18 @@ export class PostgresRepository implements Repository {
     );
   }
 
+  /** Inside a write: a new token's row and its audit entry. */
+  private async createToken(
+    q: PgQueries,
+    token: { name: string; role: Role; hash: string },
+    actor: string | null | undefined,
+  ): Promise<ApiToken> {
+    const row = newTokenRow(token, this.timestamp());
+    await this.insertToken(q, row);
+    await this.audit(q, tokenCreatedAudit(row, actor));
+    return toToken(row);
+  }
+
   async createApiToken(
     token: { name: string; role: Role; hash: string },
     opts: ActorOptions = {},
@@ -1272,24 +1286,7 @@ export class PostgresRepository implements Repository {
     return this.tx(
       async (q) => {
         if (await this.tokenByName(q, token.name)) throw new TokenNameTakenError(token.name);
-        const row: TokenRow = {
-          id: newTokenId(),
-          name: token.name,
-          role: token.role,
-          hash: token.hash,
-          createdAt: this.timestamp(),
-          revokedAt: null,
-          lastUsedAt: null,
-        };
-        await this.insertToken(q, row);
-        await this.audit(q, {
-          actor: opts.actor ?? null,
-          action: 'token.created',
-          zoneId: null,
-          subject: row.name,
-          details: { role: row.role, tokenId: row.id },
-        });
-        return toToken(row);
+        return this.createToken(q, token, opts.actor);
       },
       { lock: LOCK.tokens },
     );
@@ -1447,26 +1444,7 @@ export class PostgresRepository implements Repository {
     return this.tx(
       async (q) => {
         const row = await this.tokenByName(q, token.name);
-        if (!row) {
-          const created: TokenRow = {
-            id: newTokenId(),
-            name: token.name,
-            role: token.role,
-            hash: token.hash,
-            createdAt: this.timestamp(),
-            revokedAt: null,
-            lastUsedAt: null,
-          };
-          await this.insertToken(q, created);
-          await this.audit(q, {
-            actor: opts.actor ?? null,
-            action: 'token.created',
-            zoneId: null,
-            subject: created.name,
-            details: { role: created.role, tokenId: created.id },
-          });
-          return toToken(created);
-        }
+        if (!row) return this.createToken(q, token, opts.actor);
         if (row.hash === token.hash && row.role === token.role && row.revokedAt === null) {
           return toToken(row);
         }

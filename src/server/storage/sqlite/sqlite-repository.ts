@@ -13,7 +13,7 @@ import type { ChangeBatch, ChangeError, ResourceRecordSet } from '../../../engin
 import type { Role } from '../../../shared/auth';
 import type { HealthCheckConfig, HealthCheckReference } from '../../../shared/health';
 import type { RoutingModel } from '../../../shared/measurements';
-import { newChangeId, newProposalId, newTokenId, newZoneId } from '../ids';
+import { newChangeId, newProposalId, newZoneId } from '../ids';
 import {
   type ActorOptions,
   type ApiToken,
@@ -67,6 +67,7 @@ import {
   type ChangeRow,
   identity,
   jsonWithoutSerials,
+  newTokenRow,
   normalizePlan,
   OPEN_STATUSES,
   type ProposalRow,
@@ -75,6 +76,7 @@ import {
   type TokenRow,
   toApplied,
   toAudit,
+  tokenCreatedAudit,
   toProposal,
   toToken,
 } from '../stored-rows';
@@ -1007,30 +1009,24 @@ export class SqliteRepository implements Repository {
     );
   }
 
+  /** Inside a write: a new token's row and its audit entry. */
+  private createToken(
+    token: { name: string; role: Role; hash: string },
+    actor: string | null | undefined,
+  ): ApiToken {
+    const row = newTokenRow(token, this.timestamp());
+    this.sql.insertToken.run(row.id, row.name, row.role, row.hash, row.createdAt);
+    this.audit(tokenCreatedAudit(row, actor));
+    return toToken(row);
+  }
+
   async createApiToken(
     token: { name: string; role: Role; hash: string },
     opts: ActorOptions = {},
   ): Promise<ApiToken> {
     return this.write(() => {
       if (this.sql.tokenByName.get(token.name)) throw new TokenNameTakenError(token.name);
-      const row: TokenRow = {
-        id: newTokenId(),
-        name: token.name,
-        role: token.role,
-        hash: token.hash,
-        createdAt: this.timestamp(),
-        revokedAt: null,
-        lastUsedAt: null,
-      };
-      this.sql.insertToken.run(row.id, row.name, row.role, row.hash, row.createdAt);
-      this.audit({
-        actor: opts.actor ?? null,
-        action: 'token.created',
-        zoneId: null,
-        subject: row.name,
-        details: { role: row.role, tokenId: row.id },
-      });
-      return toToken(row);
+      return this.createToken(token, opts.actor);
     });
   }
 
@@ -1160,32 +1156,7 @@ export class SqliteRepository implements Repository {
   ): Promise<ApiToken> {
     return this.write(() => {
       const row = this.sql.tokenByName.get(token.name);
-      if (!row) {
-        const created: TokenRow = {
-          id: newTokenId(),
-          name: token.name,
-          role: token.role,
-          hash: token.hash,
-          createdAt: this.timestamp(),
-          revokedAt: null,
-          lastUsedAt: null,
-        };
-        this.sql.insertToken.run(
-          created.id,
-          created.name,
-          created.role,
-          created.hash,
-          created.createdAt,
-        );
-        this.audit({
-          actor: opts.actor ?? null,
-          action: 'token.created',
-          zoneId: null,
-          subject: created.name,
-          details: { role: created.role, tokenId: created.id },
-        });
-        return toToken(created);
-      }
+      if (!row) return this.createToken(token, opts.actor);
       if (row.hash === token.hash && row.role === token.role && row.revokedAt === null) {
         return toToken(row);
       }
