@@ -90,23 +90,34 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
 
   const udpMode = opts.udp ?? (process.env.DNS_UDP === 'node' ? 'node' : 'native');
   let batched: BatchedUdp | null = null;
-  let nativeFailure = '';
-  // Host names (not IP literals) are left to node:dgram, which resolves them.
-  if (udpMode === 'native' && !cluster.isWorker && isIP(opts.host) !== 0 && nativeUdpAvailable()) {
-    try {
-      batched = startBatchedUdp({ host: opts.host, port: opts.port, responder, onError });
-    } catch (err) {
-      nativeFailure = err instanceof Error ? err.message : String(err);
+  let udp: dgram.Socket | null = null;
+  /** Opens UDP on `at` (0: a free port); returns the port bound. */
+  const openUdp = async (at: number): Promise<number> => {
+    let nativeFailure = '';
+    // Host names (not IP literals) are left to node:dgram, which resolves them.
+    if (
+      udpMode === 'native' &&
+      !cluster.isWorker &&
+      isIP(opts.host) !== 0 &&
+      nativeUdpAvailable()
+    ) {
+      try {
+        batched = startBatchedUdp({ host: opts.host, port: at, responder, onError });
+      } catch (err) {
+        nativeFailure = err instanceof Error ? err.message : String(err);
+      }
     }
-  }
-  // node:dgram reports a bind failure (EADDRINUSE...) in its own words, with a code.
-  const udp = batched === null ? await startDgram(opts, responder, onError) : null;
-  if (nativeFailure !== '') {
-    console.warn(
-      `latency-atlas dns: native UDP batching failed to open (${nativeFailure}); using node:dgram`,
+    // node:dgram reports a bind failure (EADDRINUSE...) in its own words, with a code.
+    if (batched === null) udp = await startDgram({ ...opts, port: at }, responder, onError);
+    if (nativeFailure !== '') {
+      console.warn(
+        `latency-atlas dns: native UDP batching failed to open (${nativeFailure}); using node:dgram`,
+      );
+    }
+    return (
+      (batched as BatchedUdp | null)?.port ?? (udp as dgram.Socket | null)?.address().port ?? at
     );
-  }
-  const port = batched?.port ?? (udp as dgram.Socket).address().port;
+  };
 
   const tcpIdleMs = opts.tcpIdleMs ?? 10_000;
   const maxTcp = opts.maxTcpConnections ?? 1024;
@@ -171,21 +182,34 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
       }
     });
   });
-  tcp.on('error', onError);
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: unknown) => {
-      // The UDP side is not left answering on its own.
-      batched?.close();
-      udp?.close();
-      reject(err);
-    };
-    tcp.once('error', failed);
-    // Not exclusive: under node:cluster (DNS_WORKERS) the workers share one listening socket.
-    tcp.listen({ port, host: opts.host }, () => {
-      tcp.off('error', failed);
-      resolve();
+  const listenTcp = (at: number) =>
+    new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      // Not exclusive: under node:cluster (DNS_WORKERS) the workers share one listening socket.
+      tcp.listen({ port: at, host: opts.host }, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
     });
-  });
+  // UDP and TCP answer on one port. With port 0, UDP picks a free port and TCP takes the same
+  // number; when something else holds that number for TCP, both try again on another.
+  let port = opts.port;
+  for (let attempt = 1; ; attempt++) {
+    port = await openUdp(opts.port);
+    try {
+      await listenTcp(port);
+      break;
+    } catch (err) {
+      // The UDP side is not left answering on its own.
+      (batched as BatchedUdp | null)?.close();
+      (udp as dgram.Socket | null)?.close();
+      batched = null;
+      udp = null;
+      const code = (err as { code?: unknown } | null)?.code;
+      if (opts.port !== 0 || code !== 'EADDRINUSE' || attempt >= 10) throw err;
+    }
+  }
+  tcp.on('error', onError);
 
   let stopped = false;
   const refreshMs = opts.refreshMs ?? 100;
