@@ -165,7 +165,8 @@ export class ResponderRegistry implements ServedVersions {
 
   /**
    * The lowest version of the zone every live responder serves: this process's DNS (read now)
-   * and the others as of the last heartbeat (-1 where one does not serve the zone yet).
+   * and the others as of the last read (a heartbeat, or fresh() for polled statuses; -1 where
+   * one does not serve the zone yet).
    */
   servedVersion(zoneId: string): number {
     let min = this.dns.servedVersion(zoneId);
@@ -175,21 +176,5 @@ export class ResponderRegistry implements ServedVersions {
       min = Math.min(min, r.versions[zoneId] ?? -1);
     }
     return min;
-  }
-
-  /**
-   * Whether every responder seen within the live window serves the zone at `version` or later,
-   * read from storage now. This process's DNS counts by what it serves now; with no other live
-   * responders that is all there is (as with a single instance).
-   */
-  async servedEverywhere(zoneId: string, version: number): Promise<boolean> {
-    if (this.dns.servedVersion(zoneId) < version) return false;
-    const live = await this.repository.listResponders({ liveSince: this.liveSince() });
-    return live.every((r) => r.id === this.id || (r.versions[zoneId] ?? -1) >= version);
-  }
-
-  /** Every registered responder (live or not), as storage has them now. */
-  list(): Promise<Responder[]> {
-    return this.repository.listResponders();
   }
 }
